@@ -1,0 +1,200 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// MaxBody is the most of an answer the client reads: enough for any auth answer, and a
+// hostile 10 MiB body cannot exhaust memory or time.
+const MaxBody = 1 << 20
+
+// Client sends the suite's requests. It never follows redirects (a redirect must not carry
+// credentials elsewhere), bounds every request and the whole run, and counts what it sends.
+type Client struct {
+	Base          string
+	HTTP          *http.Client
+	Timeout       time.Duration
+	Retries       int
+	MaxRetryAfter time.Duration
+	Deadline      time.Time // the run budget's end; zero: none
+	Now           func() time.Time
+	Sleep         func(time.Duration)
+
+	// Observe sees every exchange: the suite registers tokens with the redactor here.
+	Observe func(*Exchange)
+	// Times, when set, supplies the recorded instants of a replayed answer instead of our clock.
+	Times func(*http.Response) (sent, received time.Time, ok bool)
+
+	requests atomic.Int64
+	mu       sync.Mutex
+}
+
+// New returns a client for base with the given bounds.
+func New(base string, timeout time.Duration) *Client {
+	return &Client{
+		Base:    base,
+		HTTP:    &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), CheckRedirect: noRedirects},
+		Timeout: timeout,
+		Now:     time.Now,
+		Sleep:   time.Sleep,
+	}
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Requests returns how many HTTP requests were sent, retries included.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Call describes one request to send.
+type Call struct {
+	Step   string
+	Method string
+	Path   string
+	Header http.Header
+	Body   []byte
+	// Password marks a request that carries a password: it is never retried, so a flaky
+	// network cannot turn into extra log-in attempts.
+	Password bool
+}
+
+// Do sends the call and returns its exchange; it never returns an error, the exchange holds it.
+func (c *Client) Do(call Call) *Exchange {
+	ex := &Exchange{Step: call.Step, Request: Request{Method: call.Method, URL: c.Base + call.Path, Header: call.Header.Clone(), Body: call.Body}}
+	for {
+		ex.Attempts++
+		retry, wait := c.once(ex)
+		if !retry || call.Password || ex.Attempts > c.Retries {
+			break
+		}
+		if !c.Deadline.IsZero() && c.Now().Add(wait).After(c.Deadline) {
+			break
+		}
+		c.Sleep(wait)
+	}
+	if c.Observe != nil {
+		c.Observe(ex)
+	}
+	return ex
+}
+
+// once sends one attempt and says whether a retry may help, and after how long.
+func (c *Client) once(ex *Exchange) (bool, time.Duration) {
+	ex.Response, ex.Err = nil, ""
+	ctx := context.Background()
+	timeout := c.Timeout
+	if !c.Deadline.IsZero() {
+		left := c.Deadline.Sub(c.Now())
+		if left <= 0 {
+			ex.Err = "run budget spent: no time left for this request (raise http.run_budget / ZS_RUN_BUDGET)"
+			return false, 0
+		}
+		if left < timeout {
+			timeout = left
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, ex.Request.Method, ex.Request.URL, bytes.NewReader(ex.Request.Body))
+	if err != nil {
+		ex.Err = fmt.Sprintf("cannot build the request: %v", err)
+		return false, 0
+	}
+	req.Header = ex.Request.Header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	c.requests.Add(1)
+	ex.Sent = c.Now()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		ex.Received = c.Now()
+		ex.Err = describe(err, ex.Request.URL, timeout)
+		return retryable(err), backoff(ex.Attempts)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	ex.Received = c.Now()
+	if c.Times != nil {
+		if s, r, ok := c.Times(resp); ok {
+			ex.Sent, ex.Received = s, r
+		}
+	}
+	ex.Response = &Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: body}
+	if len(body) > MaxBody {
+		ex.Response.Body, ex.Response.Truncated = body[:MaxBody], true
+	}
+	if err != nil && !ex.Response.Truncated {
+		ex.Err = fmt.Sprintf("answer cut off while reading its body: %s", describe(err, ex.Request.URL, timeout))
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, backoff(ex.Attempts)
+	case http.StatusTooManyRequests:
+		wait, ok := retryAfter(resp.Header.Get("Retry-After"), c.Now())
+		if !ok || wait > c.MaxRetryAfter {
+			ex.Err = fmt.Sprintf("rate limited: 429 with Retry-After %q, longer than http.max_retry_after (%s) allows; run again later or raise ZS_MAX_RETRY_AFTER", resp.Header.Get("Retry-After"), c.MaxRetryAfter)
+			return false, 0
+		}
+		return true, wait
+	}
+	return false, 0
+}
+
+func backoff(attempt int) time.Duration { return time.Duration(250<<(attempt-1)) * time.Millisecond }
+
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return time.Second, true
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// retryable: connection-level failures only. A timeout is not retried: the server may have
+// acted on the request, and waiting again would blow the budget.
+func retryable(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+}
+
+// describe turns a transport error into one line a user can act on.
+func describe(err error, target string, timeout time.Duration) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Sprintf("no answer within %s from %s (raise http.timeout / ZS_HTTP_TIMEOUT if the server is just slow)", timeout, target)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("target unreachable: connection refused at %s (is ZS_BASE_URL right and the server up?)", target)
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("target unreachable: cannot resolve host %q (check ZS_BASE_URL)", dnsErr.Name)
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("connection closed by %s before a complete answer", target)
+	}
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			err = inner
+		}
+	}
+	return fmt.Sprintf("request to %s failed: %v", target, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,147 @@
+package httpx
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/ghttp"
+
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
+)
+
+// server returns a ghttp server whose Verify handlers report through t.
+func server(t *testing.T) *ghttp.Server {
+	gomega.RegisterTestingT(t)
+	return ghttp.NewServer()
+}
+
+func newClient(base string) *Client {
+	c := New(base, 2*time.Second)
+	c.Retries = 2
+	c.MaxRetryAfter = 5 * time.Second
+	c.Sleep = func(time.Duration) {}
+	return c
+}
+
+func TestExchangeRecordsBothSides(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.AppendHandlers(ghttp.CombineHandlers(
+		ghttp.VerifyRequest("POST", "/v1/zonesmart/auth/jwt/create/"),
+		ghttp.VerifyJSON(`{"email":"a@b","password":"pw"}`),
+		ghttp.RespondWith(200, `{"access":"x"}`, http.Header{"Content-Type": {"application/json"}}),
+	))
+	c := newClient(s.URL())
+	ex := c.Do(Call{Step: "create", Method: "POST", Path: "/v1/zonesmart/auth/jwt/create/", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"email":"a@b","password":"pw"}`), Password: true})
+	if ex.Err != "" || ex.Status() != 200 || c.Requests() != 1 {
+		t.Fatalf("unexpected exchange %+v %s", ex, ex.Transcript(redact.New(), 400))
+	}
+	obj, err := ex.Object()
+	if err != nil || obj["access"] != "x" {
+		t.Fatalf("object %v %v", obj, err)
+	}
+	tr := ex.Transcript(redact.New("pw"), 4096)
+	if strings.Contains(tr, `"pw"`) || !strings.Contains(tr, "── answer 200 OK") {
+		t.Fatalf("transcript:\n%s", tr)
+	}
+}
+
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.AppendHandlers(ghttp.RespondWith(302, "", http.Header{"Location": {"http://elsewhere.invalid/steal"}}))
+	ex := newClient(s.URL()).Do(Call{Step: "me", Method: "GET", Path: "/users/me/", Header: http.Header{"Authorization": {"JWT t"}}})
+	if ex.Status() != 302 || len(s.ReceivedRequests()) != 1 {
+		t.Fatalf("redirect followed or lost: %+v", ex)
+	}
+}
+
+func TestRetriesOnlyWhereSafe(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.RouteToHandler("GET", "/users/me/", ghttp.RespondWith(503, "busy"))
+	s.RouteToHandler("POST", "/create/", ghttp.RespondWith(503, "busy"))
+	c := newClient(s.URL())
+	if ex := c.Do(Call{Method: "GET", Path: "/users/me/"}); ex.Attempts != 3 || ex.Status() != 503 {
+		t.Fatalf("503 should be retried twice: %d attempts", ex.Attempts)
+	}
+	if ex := c.Do(Call{Method: "POST", Path: "/create/", Password: true}); ex.Attempts != 1 {
+		t.Fatalf("a request carrying a password must never be retried: %d attempts", ex.Attempts)
+	}
+	s.RouteToHandler("GET", "/bad/", ghttp.RespondWith(500, "boom"))
+	if ex := c.Do(Call{Method: "GET", Path: "/bad/"}); ex.Attempts != 1 {
+		t.Fatalf("500 must not be retried: %d attempts", ex.Attempts)
+	}
+}
+
+func TestTooManyRequests(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.AppendHandlers(
+		ghttp.RespondWith(429, "", http.Header{"Retry-After": {"1"}}),
+		ghttp.RespondWith(200, "{}"),
+		ghttp.RespondWith(429, "", http.Header{"Retry-After": {"120"}}),
+	)
+	c := newClient(s.URL())
+	var slept time.Duration
+	c.Sleep = func(d time.Duration) { slept += d }
+	if ex := c.Do(Call{Method: "GET", Path: "/users/me/"}); ex.Status() != 200 || slept != time.Second {
+		t.Fatalf("Retry-After 1 should be honoured: %+v slept %s", ex, slept)
+	}
+	ex := c.Do(Call{Method: "GET", Path: "/users/me/"})
+	if !strings.Contains(ex.Err, "rate limited") || !strings.Contains(ex.Err, "max_retry_after") || ex.Attempts != 1 {
+		t.Fatalf("a long Retry-After must fail clearly: %+v", ex)
+	}
+}
+
+func TestSlowServerTimesOut(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	release := make(chan struct{})
+	defer close(release)
+	s.AppendHandlers(func(http.ResponseWriter, *http.Request) { <-release })
+	c := newClient(s.URL())
+	c.Timeout = 100 * time.Millisecond
+	start := time.Now()
+	ex := c.Do(Call{Method: "GET", Path: "/users/me/"})
+	if time.Since(start) > 2*time.Second || !strings.Contains(ex.Err, "no answer within 100ms") {
+		t.Fatalf("expected a quick timeout, got %q after %s", ex.Err, time.Since(start))
+	}
+}
+
+func TestUnreachableAndBudget(t *testing.T) {
+	c := newClient("http://127.0.0.1:9")
+	ex := c.Do(Call{Method: "POST", Path: "/x", Password: true})
+	if !strings.HasPrefix(ex.Err, "target unreachable: connection refused") {
+		t.Fatalf("got %q", ex.Err)
+	}
+	c.Deadline = time.Now().Add(-time.Second)
+	if ex := c.Do(Call{Method: "GET", Path: "/x"}); !strings.Contains(ex.Err, "run budget spent") {
+		t.Fatalf("got %q", ex.Err)
+	}
+}
+
+func TestHugeBodyIsCut(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.AppendHandlers(ghttp.RespondWith(200, strings.Repeat("x", 10<<20)))
+	ex := newClient(s.URL()).Do(Call{Method: "GET", Path: "/"})
+	if !ex.Response.Truncated || len(ex.Response.Body) != MaxBody {
+		t.Fatalf("body not cut: %d bytes", len(ex.Response.Body))
+	}
+	if _, err := ex.Object(); err == nil || !strings.Contains(err.Error(), "larger than the client reads") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestObjectNamesWhatIsWrong(t *testing.T) {
+	for body, want := range map[string]string{`<html>`: "not JSON", `[1]`: "not an object", `{"a":1}{}`: "data after"} {
+		ex := &Exchange{Response: &Response{Status: 200, Body: []byte(body)}}
+		if _, err := ex.Object(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", body, err, want)
+		}
+	}
+}
