@@ -33,7 +33,8 @@ type Client struct {
 
 	// Observe sees every exchange: the suite registers tokens with the redactor here.
 	Observe func(*Exchange)
-	// Times, when set, supplies the recorded instants of a replayed answer instead of our clock.
+	// Times, when set, supplies the recorded instants of a replayed answer instead of our
+	// clock (zero instants when the fixture records none).
 	Times func(*http.Response) (sent, received time.Time, ok bool)
 
 	requests atomic.Int64
@@ -126,9 +127,8 @@ func (c *Client) once(ex *Exchange) (bool, time.Duration) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	ex.Received = c.Now()
 	if c.Times != nil {
-		if s, r, ok := c.Times(resp); ok {
-			ex.Sent, ex.Received = s, r
-		}
+		// A replay's "now" is the fixture's, never the wall clock: zero when it has none.
+		ex.Sent, ex.Received, _ = c.Times(resp)
 	}
 	ex.Response = &Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: body}
 	if len(body) > MaxBody {

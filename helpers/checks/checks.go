@@ -1,0 +1,197 @@
+// Package checks judges each clause of the catalogue on a walked flow. Checks are plain
+// functions of the evidence, so unit tests can feed them altered examples and see exactly which
+// clause breaks; specs stay thin and only report the verdict.
+package checks
+
+import (
+	"fmt"
+	"mime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/zonesmart/jwt-conformance/helpers/flow"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+)
+
+// Outcome is a check's verdict before severity and waivers are applied.
+type Outcome string
+
+const (
+	Pass Outcome = "pass"
+	Fail Outcome = "fail"
+	// Skip: the clause cannot be judged on this evidence; the message says what is missing.
+	Skip Outcome = "skip"
+)
+
+// Result is one clause's verdict, with the steps whose exchanges are its evidence.
+type Result struct {
+	Outcome Outcome
+	Message string
+	Steps   []string
+}
+
+func pass(steps ...string) Result { return Result{Outcome: Pass, Steps: steps} }
+func skip(format string, a ...any) Result {
+	return Result{Outcome: Skip, Message: fmt.Sprintf(format, a...)}
+}
+func fail(steps []string, format string, a ...any) Result {
+	return Result{Outcome: Fail, Message: fmt.Sprintf(format, a...), Steps: steps}
+}
+
+// Env is what the checks need from the configuration.
+type Env struct {
+	Email           string
+	AccessLifetime  time.Duration
+	RefreshLifetime time.Duration
+	Skew            time.Duration
+	Scheme          string
+	Algorithm       string
+	RefreshMethod   string
+	SigningKey      []byte
+}
+
+// Check judges one clause.
+type Check func(f *flow.Flow, e Env) Result
+
+var registry = map[string]Check{}
+
+// For returns the check of a clause.
+func For(id string) (Check, bool) {
+	c, ok := registry[id]
+	return c, ok
+}
+
+// IDs lists the clauses judged on the flow, sorted.
+func IDs() []string {
+	ids := make([]string, 0, len(registry))
+	for id := range registry {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Judge runs one clause's check. A target that never answered fails every clause with the
+// same one-line reason instead of a cascade of guesses.
+func Judge(id string, f *flow.Flow, e Env) Result {
+	c, ok := registry[id]
+	if !ok {
+		return Result{Outcome: Fail, Message: fmt.Sprintf("no check is registered for clause %s", id)}
+	}
+	if f.Fatal != "" {
+		return Result{Outcome: Fail, Message: f.Fatal, Steps: []string{flow.Create}}
+	}
+	return c(f, e)
+}
+
+// Evaluate judges every registered clause.
+func Evaluate(f *flow.Flow, e Env) map[string]Result {
+	out := map[string]Result{}
+	for id := range registry {
+		out[id] = Judge(id, f, e)
+	}
+	return out
+}
+
+// need returns a step's exchange, or the result to give when it is missing or unanswered.
+func need(f *flow.Flow, step string) (*httpx.Exchange, *Result) {
+	ex := f.Exchanges[step]
+	if ex == nil {
+		r := skip("%s", notSent(f, step))
+		return nil, &r
+	}
+	if ex.Response == nil {
+		r := fail([]string{step}, "%s: no answer: %s", step, ex.Err)
+		return nil, &r
+	}
+	return ex, nil
+}
+
+func notSent(f *flow.Flow, step string) string {
+	if why := f.NotSent[step]; why != "" {
+		return fmt.Sprintf("%s %s", step, why)
+	}
+	return step + " was not sent"
+}
+
+// object returns the answer as a JSON object, or the skip that defers to the clause judging it.
+func object(ex *httpx.Exchange, clause string) (map[string]any, *Result) {
+	obj, err := ex.Object()
+	if err != nil {
+		r := skip("%s answer is not a JSON object (%v); judged by %s", ex.Step, err, clause)
+		return nil, &r
+	}
+	return obj, nil
+}
+
+// statusAndJSON judges "answers <want> with a JSON object".
+func statusAndJSON(ex *httpx.Exchange, want int) Result {
+	var problems []string
+	if ex.Status() != want {
+		problems = append(problems, fmt.Sprintf("expected %d, got %s", want, ex.Summary()))
+	}
+	if _, err := ex.Object(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return fail([]string{ex.Step}, "%s", strings.Join(problems, "; "))
+	}
+	return pass(ex.Step)
+}
+
+func jsonContentType(ex *httpx.Exchange) string {
+	ct := ex.Header("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return fmt.Sprintf("Content-Type is %q, expected application/json", ct)
+	}
+	return ""
+}
+
+// onlyFields reports fields beyond the documented ones.
+func onlyFields(ex *httpx.Exchange, obj map[string]any, documented ...string) Result {
+	var extra []string
+	for k := range obj {
+		if !contains(documented, k) {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fail([]string{ex.Step}, "undocumented fields %s beside %s", strings.Join(extra, ", "), strings.Join(documented, ", "))
+	}
+	return pass(ex.Step)
+}
+
+// stringField judges that obj[name] is a non-empty string.
+func stringField(obj map[string]any, name string) string {
+	v, ok := obj[name]
+	if !ok {
+		return fmt.Sprintf("has no %q field", name)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Sprintf("%q is %s, not a string", name, kind(v))
+	}
+	if s == "" {
+		return fmt.Sprintf("%q is empty", name)
+	}
+	return ""
+}
+
+func refused(ex *httpx.Exchange) Result {
+	if s := ex.Status(); s == 401 || s == 403 {
+		return pass(ex.Step)
+	}
+	return fail([]string{ex.Step}, "expected a refusal (401 or 403), got %s", ex.Summary())
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

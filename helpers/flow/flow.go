@@ -1,0 +1,190 @@
+// Package flow walks the page's happy path once per run: log in, use the access token, refresh
+// and use the new token, plus the few refusals that need no extra log-in. Every exchange is kept
+// so that each clause is judged on the same evidence, and the run logs in exactly once.
+package flow
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+)
+
+// The steps, in the order they are sent.
+const (
+	Create          = "create"           // POST create with the right credentials
+	Me              = "me"               // /users/me/ with JWT <access>
+	MeAnonymous     = "me-anonymous"     // /users/me/ with no Authorization header
+	MeExampleToken  = "me-example-token" // /users/me/ with the page's own, long-expired token
+	MeRefreshToken  = "me-refresh-token" // /users/me/ with the refresh token in place of an access token
+	Refresh         = "refresh"          // refresh with the configured (documented) method
+	RefreshFallback = "refresh-fallback" // the same with the method the server's Allow offers, after a 405
+	MeRefreshed     = "me-refreshed"     // /users/me/ with the refreshed access token
+	RefreshAgain    = "refresh-again"    // a second refresh with the same refresh token
+)
+
+// Steps lists every step in order.
+var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain}
+
+// PageAccessToken is the access token printed on the page; it expired in June 2020.
+const PageAccessToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNTkxODc4ODM1LCJqdGkiOiIzM2VjNWMyMmZmMTc0MmY5YmVlZTk2ZGUwYTZkYjcwNyIsInVzZXJfaWQiOjEsImVtYWlsIjoiYWRtaW5Aem9uZXNtYXJ0LnJ1IiwicGhvbmUiOm51bGwsInVzZXJuYW1lIjoiYWRtaW4iLCJhY2Nlc3NfdW50aWwiOm51bGwsImhhc19hY2Nlc3MiOmZhbHNlfQ.oTSKvSgI8hd5k_5t1LsedEgo2_rS53m5uuhuVw2hCro"
+
+// Flow is the evidence of one walk. It is plain data, so it crosses Ginkgo's parallel
+// processes as JSON.
+type Flow struct {
+	Target    string                     `json:"target"`
+	Replay    bool                       `json:"replay"`
+	Email     string                     `json:"email"`
+	Exchanges map[string]*httpx.Exchange `json:"exchanges"`
+	// NotSent says why a step has no exchange.
+	NotSent map[string]string `json:"not_sent"`
+	// Fatal is set when the target could not be reached at all: every clause fails with it.
+	Fatal    string `json:"fatal,omitempty"`
+	Requests int64  `json:"requests"`
+}
+
+// Options configures a walk.
+type Options struct {
+	Client   *httpx.Client
+	Config   *config.Config
+	Email    string
+	Password string
+	// Recorded reports whether a replay records a step; nil for live runs, which send all.
+	Recorded func(step string) bool
+	Target   string
+}
+
+type walker struct {
+	o Options
+	f *Flow
+}
+
+// Run walks the flow. It never fails: what went wrong is in the exchanges and NotSent.
+func Run(o Options) *Flow {
+	w := &walker{o: o, f: &Flow{Target: o.Target, Replay: o.Recorded != nil, Email: o.Email, Exchanges: map[string]*httpx.Exchange{}, NotSent: map[string]string{}}}
+	start := o.Client.Requests()
+	defer func() { w.f.Requests = o.Client.Requests() - start }()
+	cfg := o.Config
+
+	body, _ := json.Marshal(map[string]string{"email": o.Email, "password": o.Password})
+	create := w.send(Create, cfg.Create, "", body, true)
+	if create != nil && create.Response == nil {
+		// Nothing answered the log-in: every other request would fail the same way.
+		w.f.Fatal = create.Err
+		for _, s := range Steps[1:] {
+			w.f.NotSent[s] = "not sent: the log-in got no answer"
+		}
+		return w.f
+	}
+	refresh, access := tokenPair(create)
+
+	w.sendIf(Me, access != "", "create issued no access token", cfg.Me, w.auth(access), nil, false)
+	w.send(MeAnonymous, cfg.Me, "", nil, false)
+	w.send(MeExampleToken, cfg.Me, w.auth(PageAccessToken), nil, false)
+	w.sendIf(MeRefreshToken, refresh != "", "create issued no refresh token", cfg.Me, w.auth(refresh), nil, false)
+
+	refreshBody, _ := json.Marshal(map[string]string{"refresh": refresh})
+	documented := w.sendIf(Refresh, refresh != "", "create issued no refresh token", cfg.Refresh, "", refreshBody, false)
+	effective := cfg.Refresh
+	if alt := allowedInstead(documented, cfg.Refresh.Method); alt != "" {
+		// One deviation must not hide the others: judge the rest of refresh with what the
+		// server offers, and let REFRESH-METHOD report the documented method's 405.
+		effective.Method = alt
+		w.send(RefreshFallback, effective, "", refreshBody, false)
+	} else {
+		w.f.NotSent[RefreshFallback] = "not needed: the documented refresh method was not refused with 405"
+	}
+	newAccess := accessOf(w.f.Refreshed())
+	w.sendIf(MeRefreshed, newAccess != "", "the refresh issued no access token", cfg.Me, w.auth(newAccess), nil, false)
+	w.sendIf(RefreshAgain, refresh != "", "create issued no refresh token", effective, "", refreshBody, false)
+	return w.f
+}
+
+func (w *walker) auth(token string) string { return w.o.Config.Scheme + " " + token }
+
+func (w *walker) sendIf(step string, ok bool, why string, ep config.Endpoint, auth string, body []byte, password bool) *httpx.Exchange {
+	if !ok {
+		w.f.NotSent[step] = "not sent: " + why
+		return nil
+	}
+	return w.send(step, ep, auth, body, password)
+}
+
+func (w *walker) send(step string, ep config.Endpoint, auth string, body []byte, password bool) *httpx.Exchange {
+	if w.o.Recorded != nil && !w.o.Recorded(step) {
+		w.f.NotSent[step] = fmt.Sprintf("not replayed: the fixtures record no %q exchange (the page does not show one; record a live server with make record, or run against one with ZS_BASE_URL)", step)
+		return nil
+	}
+	// Every documented request carries Content-Type: application/json, GETs included.
+	h := http.Header{"Content-Type": {"application/json"}}
+	if auth != "" {
+		h.Set("Authorization", auth)
+	}
+	ex := w.o.Client.Do(httpx.Call{Step: step, Method: ep.Method, Path: ep.Path, Header: h, Body: body, Password: password})
+	w.f.Exchanges[step] = ex
+	return ex
+}
+
+// Refreshed is the refresh exchange whose answer the other refresh clauses judge: the fallback
+// when the documented method was refused, else the documented one.
+func (f *Flow) Refreshed() *httpx.Exchange {
+	if ex := f.Exchanges[RefreshFallback]; ex != nil {
+		return ex
+	}
+	return f.Exchanges[Refresh]
+}
+
+// allowedInstead returns the method to retry a refresh with after a 405, from the Allow header.
+func allowedInstead(ex *httpx.Exchange, method string) string {
+	if ex == nil || ex.Status() != http.StatusMethodNotAllowed {
+		return ""
+	}
+	for _, m := range strings.Split(ex.Header("Allow"), ",") {
+		m = strings.ToUpper(strings.TrimSpace(m))
+		if (m == "POST" || m == "GET") && m != method {
+			return m
+		}
+	}
+	return ""
+}
+
+func tokenPair(ex *httpx.Exchange) (refresh, access string) {
+	if ex == nil {
+		return "", ""
+	}
+	obj, err := ex.Object()
+	if err != nil {
+		return "", ""
+	}
+	refresh, _ = obj["refresh"].(string)
+	access, _ = obj["access"].(string)
+	return refresh, access
+}
+
+func accessOf(ex *httpx.Exchange) string {
+	_, access := tokenPair(ex)
+	return access
+}
+
+// Tokens returns every token string the flow saw, for the redactor.
+func (f *Flow) Tokens() []string {
+	var out []string
+	for _, ex := range f.Exchanges {
+		if obj, err := ex.Object(); err == nil {
+			for _, k := range []string{"refresh", "access"} {
+				if s, ok := obj[k].(string); ok && s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+		if a := ex.Request.Header.Get("Authorization"); a != "" {
+			if _, tok, ok := strings.Cut(a, " "); ok {
+				out = append(out, tok)
+			}
+		}
+	}
+	return out
+}
