@@ -29,6 +29,9 @@ type Result struct {
 	Outcome Outcome
 	Message string
 	Steps   []string
+	// Fatal marks a failure of the run itself (the target never answered): it fails whatever
+	// the clause's severity or waiver.
+	Fatal bool
 }
 
 func pass(steps ...string) Result { return Result{Outcome: Pass, Steps: steps} }
@@ -80,7 +83,7 @@ func Judge(id string, f *flow.Flow, e Env) Result {
 		return Result{Outcome: Fail, Message: fmt.Sprintf("no check is registered for clause %s", id)}
 	}
 	if f.Fatal != "" {
-		return Result{Outcome: Fail, Message: f.Fatal, Steps: []string{flow.Create}}
+		return Result{Outcome: Fail, Message: f.Fatal, Steps: []string{flow.Create}, Fatal: true}
 	}
 	return c(f, e)
 }

@@ -197,7 +197,11 @@ func Load(path string, env func(string) (string, bool), known KnownClause) (*Con
 			if k.Secret {
 				shown = "(secret)"
 			}
-			problems = append(problems, fmt.Sprintf("%s: %s %s (from %s; env %s)", k.Path, shown, rule, sources[k.Path], k.Env))
+			from := fmt.Sprintf("from %s; env %s", sources[k.Path], k.Env)
+			if sources[k.Path] == k.Env {
+				from = "from " + k.Env
+			}
+			problems = append(problems, fmt.Sprintf("%s: %s %s (%s)", k.Path, shown, rule, from))
 		}
 	}
 	if waiverNodes != nil {

@@ -1,0 +1,197 @@
+// The conformance suite of the Zonesmart API's JWT authentication page. Configuration is
+// loaded and validated before any spec runs; the documented flow is walked once, in
+// SynchronizedBeforeSuite, and every spec judges one clause on that shared evidence.
+package auth_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/zonesmart/jwt-conformance/fixtures"
+	"github.com/zonesmart/jwt-conformance/helpers/checks"
+	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/flow"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
+	"github.com/zonesmart/jwt-conformance/helpers/replay"
+	"github.com/zonesmart/jwt-conformance/helpers/report"
+)
+
+// offlineBase is where replayed requests "go": a reserved name that can never resolve, so
+// nothing leaks to the network even if interception failed.
+const offlineBase = "http://zonesmart.invalid"
+
+var (
+	configPath = flag.String("config", "", "YAML configuration file (also ZS_CONFIG)")
+
+	cfg            *config.Config
+	cat            *clauses.Catalogue
+	redactor       *redact.Redactor
+	client         *httpx.Client
+	fixtureSet     *replay.Set
+	session        *replay.Session
+	env            checks.Env
+	evidence       *flow.Flow
+	requestsBefore int64
+)
+
+// TestMain validates everything a run depends on before Ginkgo starts: a bad configuration or
+// fixture set ends the run with one line per problem and exit status 2, and runs no spec.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if err := setUp(); err != nil {
+		lines := strings.Split(err.Error(), "\n")
+		fmt.Fprintf(os.Stderr, "conformance: %d configuration problem(s); no spec was run:\n", len(lines))
+		for _, l := range lines {
+			fmt.Fprintln(os.Stderr, "  "+l)
+		}
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
+
+func setUp() error {
+	var err error
+	if cat, err = clauses.Default(); err != nil {
+		return err
+	}
+	path := *configPath
+	if path == "" {
+		path = os.Getenv("ZS_CONFIG")
+	}
+	known := func(id string) bool { _, ok := cat.Get(id); return ok }
+	if cfg, err = config.Load(path, os.LookupEnv, known); err != nil {
+		return err
+	}
+	redactor = redact.New(cfg.Secrets()...)
+	base := cfg.BaseURL
+	if cfg.Offline() {
+		base = offlineBase
+		if cfg.Fixtures != "" {
+			fixtureSet, err = replay.Load(os.DirFS(cfg.Fixtures), ".")
+		} else {
+			fixtureSet, err = replay.Load(fixtures.Page, "page")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	client = httpx.New(base, cfg.Timeout)
+	client.Retries, client.MaxRetryAfter = cfg.Retries, cfg.MaxRetryAfter
+	client.Deadline = time.Now().Add(cfg.RunBudget)
+	// Every token that crosses the wire is masked by value from then on.
+	client.Observe = func(ex *httpx.Exchange) {
+		for _, t := range (&flow.Flow{Exchanges: map[string]*httpx.Exchange{"x": ex}}).Tokens() {
+			redactor.AddToken(t)
+		}
+	}
+	env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
+		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
+	return nil
+}
+
+func TestAuth(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Zonesmart JWT authentication")
+}
+
+// The documented flow runs once, on process 1; every process gets its evidence, so the run
+// logs in exactly once even under ginkgo -p.
+var _ = SynchronizedBeforeSuite(func() []byte {
+	opts := flow.Options{Client: client, Config: cfg, Email: cfg.Email, Password: cfg.Password, Target: cfg.BaseURL}
+	if fixtureSet != nil {
+		email, password, err := fixtureSet.Credentials()
+		Expect(err).NotTo(HaveOccurred())
+		opts.Email, opts.Password, opts.Recorded, opts.Target = email, password, fixtureSet.Has, "replay of "+fixtureSet.Source
+		redactor.AddSecret(password)
+		s := replay.Start(client.HTTP, offlineBase, flowFixtures(fixtureSet))
+		client.Times = s.Times
+		defer func() { client.Times = nil; s.Stop() }()
+	}
+	f := flow.Run(opts)
+	AddReportEntry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	data, err := json.Marshal(f)
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}, func(data []byte) {
+	evidence = &flow.Flow{}
+	Expect(json.Unmarshal(data, evidence)).To(Succeed())
+	for _, t := range evidence.Tokens() {
+		redactor.AddToken(t)
+	}
+	env.Email = evidence.Email
+	if fixtureSet != nil {
+		email, password, _ := fixtureSet.Credentials()
+		env.Email = email
+		redactor.AddSecret(password)
+	}
+})
+
+// flowFixtures are the fixtures of the documented flow's steps, in order.
+func flowFixtures(set *replay.Set) []*replay.Fixture {
+	var out []*replay.Fixture
+	for _, fx := range set.Fixtures {
+		for _, s := range flow.Steps {
+			if fx.Step == s {
+				out = append(out, fx)
+			}
+		}
+	}
+	return out
+}
+
+// Modes are label filters, not ifs around specs: a spec that cannot run here is skipped with
+// what is missing and how to provide it.
+var _ = BeforeEach(func() {
+	labels := CurrentSpecReport().Labels()
+	switch {
+	case has(labels, "needs-key") && cfg.SigningKey == "":
+		Skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key)")
+	case has(labels, "live") && cfg.Offline():
+		Skip("needs a live target: the page shows no such exchange; set ZS_BASE_URL")
+	case has(labels, "lockout-risk") && !cfg.WrongCredentials:
+		Skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
+	}
+	requestsBefore = client.Requests()
+})
+
+var _ = AfterEach(func() {
+	if n := client.Requests() - requestsBefore; n > 0 {
+		AddReportEntry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
+	}
+})
+
+// The summary and the catalogue audit read the whole report, on process 1 only.
+var _ = ReportAfterSuite("conformance summary", func(r Report) {
+	s := report.Summarize(r, cat)
+	s.WriteText(os.Stdout)
+	var specs []clauses.SpecInfo
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt {
+			specs = append(specs, clauses.SpecInfo{FullText: sr.FullText(), Labels: sr.Labels()})
+		}
+	}
+	if problems := cat.Audit(specs); len(problems) > 0 {
+		Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
+	}
+})
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
