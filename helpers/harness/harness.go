@@ -1,0 +1,156 @@
+// Package harness runs the compiled conformance suite as a user would — a separate process,
+// configured by environment variables — and reads its verdicts back from Ginkgo's JSON report.
+// The self-tests (kill matrix, secret canary, replica runs) are built on it.
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/report"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// Root returns the module's root directory.
+func Root() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside the module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// Binary compiles the suite once per process and returns its path.
+func Binary() (string, error) {
+	buildOnce.Do(func() {
+		root, err := Root()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "zs-suite-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "conformance.test")
+		cmd := exec.Command("go", "test", "-c", "-o", binPath, "./suites/auth")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the suite: %v\n%s", err, out)
+		}
+	})
+	return binPath, buildErr
+}
+
+// Result is one run of the suite.
+type Result struct {
+	ExitCode int
+	Output   string // stdout and stderr together
+	Report   types.Report
+	Summary  report.Summary
+	Dir      string // where the run's reports were written
+}
+
+// Run executes the suite with env added to a clean environment (no ZS_* from the caller) and
+// extra arguments, with reports written into a fresh directory under dir.
+func Run(ctx context.Context, dir string, env map[string]string, args ...string) (*Result, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := clauses.Default()
+	if err != nil {
+		return nil, err
+	}
+	out, err := os.MkdirTemp(dir, "run-")
+	if err != nil {
+		return nil, err
+	}
+	jsonReport := filepath.Join(out, "report.json")
+	argv := append([]string{"--ginkgo.no-color", "--ginkgo.json-report=" + jsonReport,
+		"--ginkgo.junit-report=" + filepath.Join(out, "junit.xml")}, args...)
+	cmd := exec.CommandContext(ctx, bin, argv...)
+	cmd.Dir = out
+	cmd.Env = cleanEnv()
+	cmd.Env = append(cmd.Env, "ZS_REPORTS_DIR="+out)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	cmd.WaitDelay = 5 * time.Second
+	runErr := cmd.Run()
+	res := &Result{Output: buf.String(), Dir: out}
+	var exitErr *exec.ExitError
+	switch {
+	case runErr == nil:
+	case errors.As(runErr, &exitErr):
+		res.ExitCode = exitErr.ExitCode()
+	default:
+		return res, fmt.Errorf("running the suite: %v", runErr)
+	}
+	data, err := os.ReadFile(jsonReport)
+	if err != nil {
+		// A configuration error ends the run before Ginkgo writes a report.
+		return res, nil
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
+		return res, fmt.Errorf("reading %s: %v", jsonReport, err)
+	}
+	res.Report = reports[0]
+	res.Summary = report.Summarize(res.Report, cat)
+	return res, nil
+}
+
+// Verdicts maps clause ID to verdict.
+func (r *Result) Verdicts() map[string]string {
+	out := map[string]string{}
+	for _, c := range r.Summary.Clauses {
+		out[c.ID] = c.Verdict
+	}
+	return out
+}
+
+// Failing lists the clauses that failed, in catalogue order.
+func (r *Result) Failing() []string {
+	var out []string
+	for _, c := range r.Summary.Clauses {
+		if c.Verdict == report.VerdictFail {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ZS_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

@@ -1,0 +1,62 @@
+package harness
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOfflineRunPasses(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 0 || len(res.Failing()) != 0 {
+		t.Fatalf("offline run: exit %d, failing %v\n%s", res.ExitCode, res.Failing(), res.Output)
+	}
+	if res.Verdicts()["CREATE-SHAPE"] != "pass" || res.Verdicts()["ME-ANON-REFUSED"] != "skip" {
+		t.Fatalf("unexpected verdicts %v", res.Verdicts())
+	}
+}
+
+func TestBadConfigExitsTwoBeforeAnySpec(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, t.TempDir(), map[string]string{"ZS_BASE_URL": "nope", "ZS_STRICT": "perhaps"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 2 || len(res.Report.SpecReports) != 0 {
+		t.Fatalf("exit %d with %d specs\n%s", res.ExitCode, len(res.Report.SpecReports), res.Output)
+	}
+	lines := strings.Split(strings.TrimSpace(res.Output), "\n")
+	if !strings.Contains(lines[len(lines)-1], "target.password: required") || strings.Contains(res.Output, "goroutine") {
+		t.Fatalf("the problems must end the output, without a stack trace:\n%s", res.Output)
+	}
+}
+
+func TestUnreachableTargetFailsFast(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	res, err := Run(ctx, t.TempDir(), map[string]string{"ZS_BASE_URL": "http://127.0.0.1:9", "ZS_EMAIL": "a@b", "ZS_PASSWORD": "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 1 || time.Since(start) > 30*time.Second {
+		t.Fatalf("exit %d after %s", res.ExitCode, time.Since(start))
+	}
+	for _, c := range res.Summary.Clauses {
+		if c.Verdict != "fail" && c.Verdict != "skip" {
+			t.Errorf("%s is %s against an unreachable target", c.ID, c.Verdict)
+		}
+		for _, s := range c.Specs {
+			if s.Verdict == "fail" && !strings.Contains(s.Message, "target unreachable") {
+				t.Errorf("%s fails for another reason: %s", c.ID, s.Message)
+			}
+		}
+	}
+}
