@@ -17,10 +17,10 @@ import (
 
 // Entry names the suite writes into the report.
 const (
-	EntryVerdict    = "verdict"    // "warn: …" or "waived: …" on a spec that otherwise passed
-	EntryRequests   = "requests"   // HTTP requests a spec (or the suite set-up) sent
-	EntryExchange   = "exchange"   // a redacted transcript, attached when a spec fails
-	EntryEvidence   = "evidence"   // the redacted flow summary, attached to the set-up
+	EntryVerdict    = "verdict"  // "warn: …" or "waived: …" on a spec that otherwise passed
+	EntryRequests   = "requests" // HTTP requests a spec (or the suite set-up) sent
+	EntryExchange   = "exchange" // a redacted transcript, attached when a spec fails
+	EntryEvidence   = "evidence" // the redacted flow summary, attached to the set-up
 	VerdictWarn     = "warn"
 	VerdictWaived   = "waived"
 	VerdictPass     = "pass"
