@@ -9,6 +9,8 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/helpers/checks"
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
@@ -58,9 +60,54 @@ func transcript(steps []string) string {
 		if ex := evidence.Exchanges[s]; ex != nil {
 			b.WriteString(ex.Transcript(redactor, maxBody))
 		}
+		for _, ex := range specExchanges {
+			if ex.Step == s {
+				b.WriteString(ex.Transcript(redactor, maxBody))
+			}
+		}
 	}
 	if b.Len() == 0 {
 		return "(no exchange)"
 	}
 	return b.String()
+}
+
+// specExchanges are the exchanges the running spec sent itself, for its failure transcript.
+var specExchanges []*httpx.Exchange
+
+var _ = BeforeEach(func() { specExchanges = nil })
+
+// send makes a request of the running spec. Live, it goes to the target. In replay, the
+// fixtures must record this step, and the request must match the recorded one exactly; a
+// step the fixtures lack skips the spec, saying what would provide it.
+func send(call httpx.Call) *httpx.Exchange {
+	if fixtureSet != nil {
+		recorded := fixtureSet.ForStep(call.Step)
+		if len(recorded) == 0 {
+			Skip(fmt.Sprintf("the fixtures record no %q exchange (the page shows none); record a live server with make record, or set ZS_BASE_URL", call.Step))
+		}
+		s := replay.Start(client.HTTP, offlineBase, recorded)
+		client.Times = s.Times
+		defer func() {
+			client.Times = nil
+			problems := s.Problems()
+			s.Stop()
+			if len(problems) > 0 {
+				Fail("replay: " + strings.Join(problems, "; "))
+			}
+		}()
+	}
+	ex := client.Do(call)
+	specExchanges = append(specExchanges, ex)
+	return ex
+}
+
+// judgeSent reports a clause judged on the running spec's own exchanges.
+func judgeSent(id string, r checks.Result) {
+	if r.Outcome == checks.Fail && len(r.Steps) == 0 {
+		for _, ex := range specExchanges {
+			r.Steps = append(r.Steps, ex.Step)
+		}
+	}
+	judge(id, r)
 }
