@@ -20,7 +20,7 @@ RUN_ENV     := $(if $(FIXTURES),ZS_FIXTURES=$(FIXTURES))
 LABEL_FLAG  := $(if $(LABELS),--ginkgo.label-filter='$(LABELS)')
 
 .DEFAULT_GOAL := help
-.PHONY: help build conformance conformance-parallel test unit offline check
+.PHONY: help build conformance conformance-parallel test unit offline check selftest
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort
@@ -48,7 +48,10 @@ offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 	@mkdir -p $(REPORTS)
 	env $$(env | grep -o '^ZS_[A-Z_]*' | sed 's/^/-u /') ./$(SUITE_BIN) $(SUITE_FLAGS)
 
+selftest: ## tests of the suite itself, run as a user would (kill matrix, canaries, replica runs)
+	$(GO) test -count=1 ./selftest/...
+
 # Fragments in mk/ add their own targets and hang their checks on `test`.
-test: check unit offline ## everything CI runs: vet, unit tests, the offline suite (and what mk/ adds)
+test: check unit offline selftest ## everything CI runs: vet, unit tests, the offline suite, the self-tests
 
 -include mk/*.mk
