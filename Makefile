@@ -20,7 +20,7 @@ RUN_ENV     := $(if $(FIXTURES),ZS_FIXTURES=$(FIXTURES))
 LABEL_FLAG  := $(if $(LABELS),--ginkgo.label-filter='$(LABELS)')
 
 .DEFAULT_GOAL := help
-.PHONY: help build conformance conformance-parallel test unit offline check selftest
+.PHONY: help build conformance conformance-parallel test unit offline check selftest requests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort
@@ -47,6 +47,9 @@ unit: ## unit tests of every helper package
 offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 	@mkdir -p $(REPORTS)
 	env $$(env | grep -o '^ZS_[A-Z_]*' | sed 's/^/-u /') ./$(SUITE_BIN) $(SUITE_FLAGS)
+
+requests: ## print the HTTP request count of a full online run against the replica (budget: 40)
+	@$(GO) test -count=1 -run TestRequestEconomy -v ./selftest/replica/ | grep -E 'full online run|skipped|FAIL|^ok'
 
 selftest: ## tests of the suite itself, run as a user would (kill matrix, canaries, replica runs)
 	$(GO) test -count=1 ./selftest/...

@@ -116,7 +116,11 @@ func specMessage(sr types.SpecReport) string {
 	}
 	for _, e := range sr.ReportEntries {
 		if e.Name == EntryVerdict {
-			return strings.Trim(e.StringRepresentation(), `"`)
+			v := strings.Trim(e.StringRepresentation(), `"`)
+			for _, prefix := range []string{VerdictWarn + ": ", VerdictWaived + ": "} {
+				v = strings.TrimPrefix(v, prefix)
+			}
+			return v
 		}
 	}
 	return ""

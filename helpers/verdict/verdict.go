@@ -48,7 +48,7 @@ func Decide(cl clauses.Clause, r checks.Result, cfg *config.Config, now time.Tim
 		return Decision{Kind: Waived, Message: fmt.Sprintf("deviation (accepted: %s; until %s): %s", w.Reason, w.Expires.Format("2006-01-02"), r.Message)}
 	}
 	if cl.Severity == clauses.Should && !cfg.Strict {
-		return Decision{Kind: Warn, Message: fmt.Sprintf("warning (SHOULD, fails only with strict: true): %s", r.Message)}
+		return Decision{Kind: Warn, Message: fmt.Sprintf("%s (a SHOULD: fails the run only with strict: true)", r.Message)}
 	}
 	return Decision{Kind: Fail, Message: fmt.Sprintf("%s\n  found: %s", head, r.Message)}
 }
