@@ -117,7 +117,15 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 		redactor.AddSecret(password)
 		s := replay.Start(client.HTTP, offlineBase, flowFixtures(fixtureSet))
 		client.Times = s.Times
-		defer func() { client.Times = nil; s.Stop() }()
+		defer func() {
+			// A request no fixture matched already fails its clauses; a fixture the flow never
+			// asked for means the recording and this suite disagree, which the user should see.
+			if p := s.Problems(); len(p) > 0 {
+				AddReportEntry("replay", strings.Join(p, "\n"))
+			}
+			client.Times = nil
+			s.Stop()
+		}()
 	}
 	f := flow.Run(opts)
 	AddReportEntry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
