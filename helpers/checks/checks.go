@@ -119,7 +119,12 @@ func notSent(f *flow.Flow, step string) string {
 }
 
 // object returns the answer as a JSON object, or the skip that defers to the clause judging it.
+// An error answer is not judged as if it were the documented body: its status clause reports it.
 func object(ex *httpx.Exchange, clause string) (map[string]any, *Result) {
+	if ex.Status() >= 400 {
+		r := skip("%s was answered %s, not the documented body; judged by %s", ex.Step, ex.Summary(), clause)
+		return nil, &r
+	}
 	obj, err := ex.Object()
 	if err != nil {
 		r := skip("%s answer is not a JSON object (%v); judged by %s", ex.Step, err, clause)

@@ -32,7 +32,7 @@ func init() {
 		if r != nil {
 			return *r
 		}
-		obj, r := object(ex, "CREATE-JSON")
+		obj, r := object(ex, "CREATE-STATUS and CREATE-JSON")
 		if r != nil {
 			return *r
 		}
@@ -52,7 +52,7 @@ func init() {
 		if r != nil {
 			return *r
 		}
-		obj, r := object(ex, "CREATE-JSON")
+		obj, r := object(ex, "CREATE-STATUS and CREATE-JSON")
 		if r != nil {
 			return *r
 		}
