@@ -4,8 +4,8 @@
 #
 #   scripts/replica.sh start [MODE]          start in the background, print `export ZS_...` lines
 #   scripts/replica.sh stop                  stop it (no-op when nothing runs)
-#   scripts/replica.sh run MODE -- CMD ...   start, run CMD with ZS_* exported, always stop,
-#                                            exit with CMD's status
+#   scripts/replica.sh run MODE -- CMD ...   start a private replica, run CMD with ZS_*
+#                                            exported, always stop it, exit with CMD's status
 #   scripts/replica.sh serve [MODE]          run in the foreground (Ctrl-C stops it)
 #   scripts/replica.sh status                print the base URL if one runs, else exit 1
 #
@@ -22,12 +22,16 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=/usr/bin/python3
-STATE_DIR=${REPLICA_STATE_DIR:-$ROOT/.replica}
-PID_FILE=$STATE_DIR/pid
-URL_FILE=$STATE_DIR/url
-ENV_FILE=$STATE_DIR/env
-DBDIR_FILE=$STATE_DIR/dbdir
-LOG_FILE=$STATE_DIR/gunicorn.log
+set_state_dir() {
+	STATE_DIR=$1
+	PID_FILE=$STATE_DIR/pid
+	URL_FILE=$STATE_DIR/url
+	ENV_FILE=$STATE_DIR/env
+	DBDIR_FILE=$STATE_DIR/dbdir
+	LOG_FILE=$STATE_DIR/gunicorn.log
+	LOCK_FILE=$STATE_DIR/lock
+}
+set_state_dir "${REPLICA_STATE_DIR:-$ROOT/.replica}"
 START_TIMEOUT=${REPLICA_START_TIMEOUT:-30}
 
 export REPLICA_SIGNING_KEY=${REPLICA_SIGNING_KEY:-replica-test-signing-key-not-secret}
@@ -40,6 +44,14 @@ unset PYTHONPATH PYTHONHOME
 die() { echo "replica: $*" >&2; exit 1; }
 say() { echo "replica: $*" >&2; }
 
+# start and stop of one state directory exclude each other (fd 9 holds the lock;
+# gunicorn is started with fd 9 closed so that it does not keep the lock).
+lock_state() {
+	mkdir -p "$STATE_DIR"
+	exec 9>"$LOCK_FILE"
+	flock -w 60 9 || die "could not lock $LOCK_FILE"
+}
+
 check_mode() {
 	case $1 in
 	upstream | doc-literal) ;;
@@ -49,6 +61,12 @@ check_mode() {
 
 free_port() {
 	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A given port must be free: otherwise the readiness probe could be answered by
+# whatever already listens there.
+port_is_free() {
+	"$PY" -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.close()' "$1" 2>/dev/null
 }
 
 # True when PID is alive and is a gunicorn process (guards against a stale pid
@@ -72,7 +90,7 @@ running_pid() {
 # Prints the directory.
 init_db() {
 	local dbdir
-	dbdir=$(mktemp -d "${TMPDIR:-/tmp}/zs-replica.XXXXXX")
+	dbdir=$(mktemp -d -t zs-replica.XXXXXX)
 	if ! (cd "$ROOT/replica" && REPLICA_DB_PATH=$dbdir/db.sqlite3 "$PY" manage.py replica_init) >>"$1" 2>&1; then
 		rm -rf "$dbdir"
 		return 1
@@ -91,28 +109,35 @@ print_exports() {
 		"$1" "$ZS_EMAIL_VALUE" "$ZS_PASSWORD_VALUE" "$REPLICA_SIGNING_KEY"
 }
 
-# Kills the process group led by the gunicorn master (master and workers),
-# politely first, then by force.
-kill_group() {
-	local pid=$1 i
-	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+# Stops the gunicorn master and its workers: TERM lets the master stop its
+# workers gracefully; whatever is still alive after 10 s gets KILL.
+kill_replica() {
+	local pid=$1 workers p i alive
+	workers=$(pgrep -P "$pid" || true)
+	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do
-		kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || return 0
+		alive=
+		for p in $pid $workers; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done
+		[[ -z $alive ]] && return 0
 		sleep 0.1
 	done
-	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+	# shellcheck disable=SC2086
+	kill -KILL "$pid" $workers 2>/dev/null || true
 }
 
 cmd_start() {
-	local mode=${1:-${REPLICA_MODE:-upstream}} port pid url dbdir code i
+	local mode=${1:-${REPLICA_MODE:-upstream}} port pid url dbdir code= i
 	check_mode "$mode"
+	lock_state
 	if pid=$(running_pid); then
 		die "already running (pid $pid) at $(cat "$URL_FILE" 2>/dev/null); run '$0 stop' first"
 	fi
-	mkdir -p "$STATE_DIR"
 	rm -f "$PID_FILE" "$URL_FILE" "$ENV_FILE"
 	: >"$LOG_FILE"
 	port=${REPLICA_PORT:-$(free_port)}
+	port_is_free "$port" || die "port $port on 127.0.0.1 is already in use"
 	url=http://127.0.0.1:$port
 
 	dbdir=$(init_db "$LOG_FILE") || {
@@ -121,12 +146,12 @@ cmd_start() {
 	}
 	echo "$dbdir" >"$DBDIR_FILE"
 
-	# setsid: gunicorn leads its own process group, so stop can kill master and
-	# workers together, and a Ctrl-C in the caller's terminal does not reach it.
+	# No setsid: gunicorn stays in the caller's process group, so a Ctrl-C or a
+	# group kill aimed at the caller (a CI timeout, say) also ends the replica.
 	# shellcheck disable=SC2046
 	REPLICA_MODE=$mode REPLICA_DB_PATH=$dbdir/db.sqlite3 \
-		setsid "$PY" -m gunicorn $(gunicorn_args "$port" "$LOG_FILE") \
-		</dev/null >>"$LOG_FILE" 2>&1 &
+		"$PY" -m gunicorn $(gunicorn_args "$port" "$LOG_FILE") \
+		</dev/null >>"$LOG_FILE" 2>&1 9>&- &
 	pid=$!
 	echo "$pid" >"$PID_FILE"
 
@@ -134,7 +159,7 @@ cmd_start() {
 		if ! kill -0 "$pid" 2>/dev/null; then
 			say "gunicorn exited during start-up; last log lines:"
 			tail -n 20 "$LOG_FILE" >&2
-			cmd_stop
+			stop_locked
 			die "did not start (mode $mode, port $port)"
 		fi
 		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/users/me/" || true)
@@ -144,7 +169,7 @@ cmd_start() {
 	if [[ $code != 401 ]]; then
 		say "no answer from $url within ${START_TIMEOUT}s; last log lines:"
 		tail -n 20 "$LOG_FILE" >&2
-		cmd_stop
+		stop_locked
 		die "did not start (mode $mode, port $port)"
 	fi
 	echo "$url" >"$URL_FILE"
@@ -154,11 +179,17 @@ cmd_start() {
 }
 
 cmd_stop() {
+	[[ -d $STATE_DIR ]] || return 0
+	lock_state
+	stop_locked
+}
+
+stop_locked() {
 	local pid dbdir
 	if [[ -f $PID_FILE ]]; then
 		pid=$(<"$PID_FILE")
 		if is_replica_pid "$pid"; then
-			kill_group "$pid"
+			kill_replica "$pid"
 		fi
 	fi
 	if [[ -f $DBDIR_FILE ]]; then
@@ -170,13 +201,19 @@ cmd_stop() {
 	rm -f "$PID_FILE" "$URL_FILE" "$ENV_FILE" "$DBDIR_FILE"
 }
 
+# run uses a state directory of its own under the shared one, so that runs in
+# parallel (and a replica started with `start`) never meet. It is removed
+# afterwards, except the log when the command failed.
 cmd_run() {
 	local mode=$1 exports status
 	shift
 	[[ ${1:-} == -- ]] && shift
 	[[ $# -gt 0 ]] || die "usage: $0 run MODE -- CMD [ARGS...]"
 	check_mode "$mode"
-	trap cmd_stop EXIT
+	mkdir -p "$STATE_DIR"
+	set_state_dir "$(mktemp -d "$STATE_DIR/run.XXXXXX")"
+	RUN_STATUS=1
+	trap run_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	exports=$(cmd_start "$mode") || exit 1
@@ -186,20 +223,31 @@ cmd_run() {
 	"$@"
 	status=$?
 	set -e
+	RUN_STATUS=$status
 	exit "$status"
 }
 
+run_cleanup() {
+	stop_locked
+	if [[ $RUN_STATUS -eq 0 ]]; then
+		rm -rf "$STATE_DIR"
+	else
+		rm -f "$LOCK_FILE"
+		say "replica log kept: $LOG_FILE"
+	fi
+}
+
 cmd_serve() {
-	local mode=${1:-${REPLICA_MODE:-upstream}} port dbdir pid status
+	local mode=${1:-${REPLICA_MODE:-upstream}} port pid status
 	check_mode "$mode"
 	port=${REPLICA_PORT:-$(free_port)}
-	mkdir -p "$STATE_DIR"
-	dbdir=$(init_db /dev/stderr) || die "database setup failed"
-	trap 'rm -rf "$dbdir"' EXIT
+	port_is_free "$port" || die "port $port on 127.0.0.1 is already in use"
+	SERVE_DBDIR=$(init_db /dev/stderr) || die "database setup failed"
+	trap 'rm -rf "$SERVE_DBDIR"' EXIT
 	say "$mode mode at http://127.0.0.1:$port (Ctrl-C stops it)"
 	print_exports "http://127.0.0.1:$port" >&2
 	# shellcheck disable=SC2046
-	REPLICA_MODE=$mode REPLICA_DB_PATH=$dbdir/db.sqlite3 \
+	REPLICA_MODE=$mode REPLICA_DB_PATH=$SERVE_DBDIR/db.sqlite3 \
 		"$PY" -m gunicorn $(gunicorn_args "$port" -) &
 	pid=$!
 	trap 'kill -TERM "$pid" 2>/dev/null || true' INT TERM
