@@ -109,12 +109,13 @@ print_exports() {
 		"$1" "$ZS_EMAIL_VALUE" "$ZS_PASSWORD_VALUE" "$REPLICA_SIGNING_KEY"
 }
 
-# Stops the gunicorn master and its workers: TERM lets the master stop its
-# workers gracefully; whatever is still alive after 10 s gets KILL.
+# Stops the gunicorn master and its workers: INT is gunicorn's quick shutdown
+# (TERM's graceful one waits about a second more for nothing here); whatever is
+# still alive after 10 s gets KILL.
 kill_replica() {
 	local pid=$1 workers p i alive
 	workers=$(pgrep -P "$pid" || true)
-	kill -TERM "$pid" 2>/dev/null || true
+	kill -INT "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do
 		alive=
 		for p in $pid $workers; do
