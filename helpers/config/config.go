@@ -56,6 +56,8 @@ type Config struct {
 	Strict     bool
 	Waivers    []Waiver
 	ReportsDir string
+	// RecordDir, when set, receives every exchange of a live run as a redacted fixture.
+	RecordDir string
 
 	// Sources says where each key's value came from (default, file line, env var), for messages.
 	Sources map[string]string
@@ -149,6 +151,7 @@ var Keys = []Key{
 		c.ReportsDir = v
 		return ""
 	}},
+	{"record.dir", "ZS_RECORD_DIR", "", false, "live runs: write every exchange here as a redacted fixture to replay later (make record)", func(c *Config, v string) string { c.RecordDir = v; return "" }},
 }
 
 // KnownClause is set by the caller so waivers can be checked against the catalogue without
@@ -226,6 +229,8 @@ func crossCheck(c *Config, targetSet bool) []string {
 		if c.Fixtures != "" {
 			p = append(p, "target.fixtures: cannot be used with target.base_url; choose a live target or a replay, not both")
 		}
+	} else if c.RecordDir != "" {
+		p = append(p, "record.dir: records a live target, so it needs target.base_url (ZS_BASE_URL); a replay has nothing new to record")
 	}
 	if c.RefreshLifetime > 0 && c.AccessLifetime > 0 && c.RefreshLifetime <= c.AccessLifetime {
 		p = append(p, fmt.Sprintf("lifetimes.refresh: %s must be longer than lifetimes.access (%s)", c.RefreshLifetime, c.AccessLifetime))
