@@ -35,6 +35,8 @@ type SpecVerdict struct {
 	Text    string
 	Verdict string
 	Message string
+	// Exchange is the redacted transcript the suite attached to a failure, or "".
+	Exchange string
 }
 
 // ClauseVerdict gathers a clause's specs into one verdict: the worst of them.
@@ -72,7 +74,7 @@ func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
 			continue
 		}
 		for _, id := range clauses.FromLabels(sr.Labels()) {
-			bySpec[id] = append(bySpec[id], SpecVerdict{Clause: id, Text: sr.FullText(), Verdict: specVerdict(sr), Message: specMessage(sr)})
+			bySpec[id] = append(bySpec[id], SpecVerdict{Clause: id, Text: sr.FullText(), Verdict: specVerdict(sr), Message: specMessage(sr), Exchange: entryText(sr, EntryExchange)})
 		}
 	}
 	for _, cl := range cat.Clauses {
@@ -108,6 +110,16 @@ func specVerdict(sr types.SpecReport) string {
 		}
 	}
 	return VerdictPass
+}
+
+// entryText returns the text of the spec's first report entry with the given name, or "".
+func entryText(sr types.SpecReport, name string) string {
+	for _, e := range sr.ReportEntries {
+		if e.Name == name {
+			return e.StringRepresentation()
+		}
+	}
+	return ""
 }
 
 func specMessage(sr types.SpecReport) string {

@@ -23,6 +23,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/record"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
@@ -44,6 +45,7 @@ var (
 	env            checks.Env
 	evidence       *flow.Flow
 	requestsBefore int64
+	recorder       *record.Recorder // set by record.dir (make record)
 )
 
 // TestMain validates everything a run depends on before Ginkgo starts: a bad configuration or
@@ -98,6 +100,19 @@ func setUp() error {
 	}
 	env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
 		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
+	if cfg.RecordDir != "" {
+		// Each process writes its own exchanges, redacted, as soon as each completes.
+		recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
+			Password: cfg.Password, Secrets: []string{cfg.SigningKey}})
+		if err != nil {
+			return err
+		}
+		observe := client.Observe
+		client.Observe = func(ex *httpx.Exchange) {
+			observe(ex)
+			recorder.Record(ex)
+		}
+	}
 	return nil
 }
 
@@ -180,20 +195,90 @@ var _ = AfterEach(func() {
 	}
 })
 
-// The summary and the catalogue audit read the whole report, on process 1 only.
+// A recording learns the flow's tokens on every process, so it masks them wherever they go. Its
+// replay carries no real signature (each became REDACTED), so keyed specs, which verify or mint
+// signatures, skip there instead of failing.
+var _ = BeforeEach(func() {
+	if recorder != nil {
+		recorder.Learn(evidence.Tokens()...)
+	}
+	if fixtureSet != nil && cfg.SigningKey != "" && has(CurrentSpecReport().Labels(), "needs-key") && signaturesRedacted() {
+		Skip("the replayed tokens are a recording's, whose signatures were replaced with REDACTED: no key can verify them; run against the live target (ZS_BASE_URL) to check signatures")
+	}
+})
+
+// Every process reports what it recorded; a fixture that could not be written fails the run.
+var _ = AfterSuite(func() {
+	if recorder != nil {
+		AddReportEntry(entryRecording, recorder.Summary(), ReportEntryVisibilityNever)
+		Expect(recorder.Err()).NotTo(HaveOccurred())
+	}
+})
+
+const entryRecording = "recording"
+
+func signaturesRedacted() bool {
+	for _, t := range evidence.Tokens() {
+		if strings.HasSuffix(t, "."+redact.SignatureMask) {
+			return true
+		}
+	}
+	return false
+}
+
+// The summary, the conformance reports and the catalogue audit read the whole report, on
+// process 1 only, after every process has finished.
 var _ = ReportAfterSuite("conformance summary", func(r Report) {
 	s := report.Summarize(r, cat)
-	s.WriteText(os.Stdout)
 	var specs []clauses.SpecInfo
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType == types.NodeTypeIt {
 			specs = append(specs, clauses.SpecInfo{FullText: sr.FullText(), Labels: sr.Labels()})
 		}
 	}
-	if problems := cat.Audit(specs); len(problems) > 0 {
+	problems := cat.Audit(specs)
+	if len(problems) > 0 {
+		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
+	}
+	s.WriteText(os.Stdout)
+	for _, sr := range r.SpecReports {
+		for _, e := range sr.ReportEntries {
+			if e.Name == entryRecording {
+				fmt.Println(e.StringRepresentation())
+			}
+		}
+	}
+	paths, err := report.WriteFiles(cfg.ReportsDir, s, reportRun(r))
+	if err != nil {
+		Fail("writing the conformance reports: " + err.Error())
+	}
+	fmt.Printf("Conformance reports: %s\n", strings.Join(paths, ", "))
+	if len(problems) > 0 {
 		Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
 })
+
+// reportRun is what the conformance reports state beside the verdicts. The text that specs put
+// into the report is redacted already; the redactor runs over all of it once more, now knowing
+// every configured secret.
+func reportRun(r Report) report.Run {
+	run := report.Run{Target: cfg.BaseURL, Started: r.StartTime, Finished: r.EndTime, Version: report.Version(),
+		Config: report.Settings(cfg), Redact: redactor.String, Endpoints: map[string]string{
+			"create": cfg.Create.Method + " " + cfg.Create.Path, "me": cfg.Me.Method + " " + cfg.Me.Path,
+			"refresh": cfg.Refresh.Method + " " + cfg.Refresh.Path, "tokens": "every issued token"}}
+	if run.Finished.IsZero() {
+		run.Finished = time.Now()
+	}
+	if fixtureSet != nil {
+		run.Target = "replay of " + fixtureSet.Source
+		for _, fx := range fixtureSet.Fixtures {
+			if !fx.SentAt.IsZero() && (run.Recorded.IsZero() || fx.SentAt.Before(run.Recorded)) {
+				run.Recorded = fx.SentAt
+			}
+		}
+	}
+	return run
+}
 
 func has(list []string, s string) bool {
 	for _, x := range list {

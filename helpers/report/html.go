@@ -1,0 +1,31 @@
+package report
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+	"strings"
+)
+
+// The page is one file with its style and script inline: it opens from disk, offline, and
+// can be attached to a CI run as is. html/template escapes every value the run put in it.
+//
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"lines": func(s string) int { return strings.Count(s, "\n") + 1 },
+	// A verdict as a CSS class: "not run" → "not-run".
+	"class": func(v string) string { return strings.ReplaceAll(v, " ", "-") },
+}).Parse(htmlTemplate))
+
+// WriteHTML writes the conformance report as one self-contained HTML page: the same content as
+// the Markdown report, with a summary by endpoint at the top, verdict filters and collapsible
+// exchanges.
+func WriteHTML(w io.Writer, s Summary, run Run) error {
+	d := newDocument(s, run)
+	return page.Execute(w, struct {
+		document
+		Verdicts []string
+	}{d, Verdicts})
+}

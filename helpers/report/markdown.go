@@ -1,0 +1,138 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// verdictMark makes verdicts scannable in a Markdown table (and in a CI job summary).
+var verdictMark = map[string]string{
+	VerdictPass:     "✅ pass",
+	VerdictFail:     "❌ **fail**",
+	VerdictWarn:     "⚠️ warn",
+	VerdictWaived:   "📝 waived",
+	VerdictSkip:     "⏭️ skip",
+	VerdictNotInRun: "➖ not run",
+}
+
+// WriteMarkdown writes the conformance report as Markdown: the run, a summary by endpoint, a
+// table of every clause, waivers and warnings, skips, and each failure with its exchange.
+func WriteMarkdown(w io.Writer, s Summary, run Run) error {
+	d := newDocument(s, run)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", d.Title)
+	fmt.Fprintf(&b, "**%s**\n\n", cell(d.Headline))
+
+	b.WriteString("| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| Target | %s |\n", cell(d.Target))
+	if d.Recorded != "" {
+		fmt.Fprintf(&b, "| Recorded | %s (time-based clauses are judged against this time) |\n", d.Recorded)
+	}
+	if d.Started != "" {
+		when := d.Started
+		if d.Duration != "" {
+			when += ", took " + d.Duration
+		}
+		fmt.Fprintf(&b, "| Run | %s |\n", when)
+	}
+	fmt.Fprintf(&b, "| Suite | %s |\n", cell(d.Version))
+	fmt.Fprintf(&b, "| HTTP requests | %d |\n\n", d.Requests)
+
+	b.WriteString("## By endpoint\n\n| endpoint | clauses |")
+	for _, v := range Verdicts {
+		b.WriteString(" " + v + " |")
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(Verdicts)) + "\n")
+	for _, g := range d.Endpoints {
+		fmt.Fprintf(&b, "| %s | %d |", cell(g.Title), g.Total)
+		for _, c := range g.Counts {
+			fmt.Fprintf(&b, " %d |", c.N)
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("\n## Clauses\n\n| ID | statement | severity | verdict | page section |\n|---|---|---|---|---|\n")
+	for _, c := range d.Clauses {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.ID, cell(c.Statement), c.Severity, verdictMark[c.Verdict], cell(c.Section))
+	}
+
+	b.WriteString("\n## Waivers and warnings\n\n")
+	writeNotes(&b, d.Notes, "None: no clause was waived or only warned about.")
+
+	b.WriteString("\n## Skipped\n\n")
+	writeNotes(&b, d.Skipped, "None.")
+
+	b.WriteString("\n## Failures\n\n")
+	if len(d.Failures) == 0 && len(d.Other) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, f := range d.Failures {
+		fmt.Fprintf(&b, "### %s · %s · %s\n\n", f.ID, f.Severity, cell(f.Section))
+		fmt.Fprintf(&b, "%s\n\nSpec: %s\n\n", cell(f.Statement), cell(f.Spec))
+		b.WriteString(fence(f.Message, "text"))
+		if f.Exchange != "" {
+			b.WriteString("\nExchange (secrets masked):\n\n")
+			b.WriteString(fence(f.Exchange, "http"))
+		}
+		b.WriteString("\n")
+	}
+	if len(d.Other) > 0 {
+		b.WriteString("### Outside any clause\n\n")
+		for _, o := range d.Other {
+			fmt.Fprintf(&b, "- %s\n", cell(o))
+		}
+	}
+
+	b.WriteString("\n## Configuration\n\nSecrets are masked.\n\n| key | value | from |\n|---|---|---|\n")
+	for _, c := range d.Config {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Key, code(c.Value), cell(c.Source))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeNotes(b *strings.Builder, notes []note, none string) {
+	if len(notes) == 0 {
+		b.WriteString(none + "\n")
+		return
+	}
+	for _, n := range notes {
+		fmt.Fprintf(b, "- **%s** (%s, %s): %s\n", n.ID, n.Severity, n.Verdict, cell(n.Message))
+	}
+}
+
+// cell makes text safe inside a Markdown table cell or list item: one line, no pipe that would
+// split the cell, and no angle bracket that would be read as HTML ("JWT <access>").
+func cell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
+}
+
+// code shows a value as inline code, or "(empty)".
+func code(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if strings.ContainsAny(s, "`|") {
+		return cell(s)
+	}
+	return "`" + s + "`"
+}
+
+// fence puts text in a fenced code block whose fence is longer than any run of backticks in it,
+// so a body cannot close the block early.
+func fence(s, lang string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	f := strings.Repeat("`", max(3, longest+1))
+	return f + lang + "\n" + s + "\n" + f + "\n"
+}
