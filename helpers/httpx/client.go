@@ -64,21 +64,41 @@ type Call struct {
 	Path   string
 	Header http.Header
 	Body   []byte
-	// Password marks a request that carries a password: it is never retried, so a flaky
-	// network cannot turn into extra log-in attempts.
+	// Password marks a request that carries a password: it is never retried, not even after a
+	// 429, so a flaky network or a throttle cannot turn into extra log-in attempts (a lost
+	// answer may belong to a log-in the server counted). Tokens do not count as credentials
+	// here: a token cannot lock an account, and resending one changes nothing the suite judges.
 	Password bool
 }
+
+// allowedMethods are the only methods the suite sends: /users/me/ also takes PUT, PATCH and
+// DELETE, and DELETE with the password deletes the account.
+var allowedMethods = map[string]bool{http.MethodGet: true, http.MethodPost: true}
 
 // Do sends the call and returns its exchange; it never returns an error, the exchange holds it.
 func (c *Client) Do(call Call) *Exchange {
 	ex := &Exchange{Step: call.Step, Request: Request{Method: call.Method, URL: c.Base + call.Path, Header: call.Header.Clone(), Body: call.Body}}
+	if !allowedMethods[call.Method] {
+		ex.Err = fmt.Sprintf("refused to send %s: the suite sends only GET and POST, never a call that could change or delete data", call.Method)
+		return ex
+	}
 	for {
 		ex.Attempts++
 		retry, wait := c.once(ex)
-		if !retry || call.Password || ex.Attempts > c.Retries {
+		if !retry {
 			break
 		}
-		if !c.Deadline.IsZero() && c.Now().Add(wait).After(c.Deadline) {
+		why := ""
+		switch {
+		case call.Password:
+			why = "a request carrying a password is never retried"
+		case ex.Attempts > c.Retries:
+			why = fmt.Sprintf("gave up after %d attempts (http.retries, ZS_HTTP_RETRIES)", ex.Attempts)
+		case !c.Deadline.IsZero() && c.Now().Add(wait).After(c.Deadline):
+			why = "no run budget left to wait (http.run_budget, ZS_RUN_BUDGET)"
+		}
+		if why != "" {
+			rateLimited(ex, why)
 			break
 		}
 		c.Sleep(wait)
@@ -143,12 +163,22 @@ func (c *Client) once(ex *Exchange) (bool, time.Duration) {
 	case http.StatusTooManyRequests:
 		wait, ok := retryAfter(resp.Header.Get("Retry-After"), c.Now())
 		if !ok || wait > c.MaxRetryAfter {
-			ex.Err = fmt.Sprintf("rate limited: 429 with Retry-After %q, longer than http.max_retry_after (%s) allows; run again later or raise ZS_MAX_RETRY_AFTER", resp.Header.Get("Retry-After"), c.MaxRetryAfter)
+			rateLimited(ex, fmt.Sprintf("longer than http.max_retry_after (%s) allows; run again later or raise ZS_MAX_RETRY_AFTER", c.MaxRetryAfter))
 			return false, 0
 		}
 		return true, wait
 	}
 	return false, 0
+}
+
+// rateLimited turns a 429 the client gives up on into a failure that says so: a throttled
+// request was not answered, and judging its 429 as the server's answer would mislead.
+func rateLimited(ex *Exchange, why string) {
+	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+		return
+	}
+	ex.Err = fmt.Sprintf("rate limited: 429 Too Many Requests with Retry-After %q; %s", ex.Response.Header.Get("Retry-After"), why)
+	ex.Response = nil
 }
 
 func backoff(attempt int) time.Duration { return time.Duration(250<<(attempt-1)) * time.Millisecond }

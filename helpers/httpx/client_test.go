@@ -145,3 +145,85 @@ func TestObjectNamesWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+// The suite never sends a method that could change or delete data, whatever it is asked.
+func TestOnlyGetAndPostAreSent(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.AllowUnhandledRequests = true
+	c := newClient(s.URL())
+	for _, m := range []string{"PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "get"} {
+		ex := c.Do(Call{Step: "me", Method: m, Path: "/users/me/"})
+		if ex.Response != nil || !strings.Contains(ex.Err, "refused to send "+m) {
+			t.Errorf("%s: %+v", m, ex)
+		}
+	}
+	if n := len(s.ReceivedRequests()); n != 0 || c.Requests() != 0 {
+		t.Fatalf("%d requests reached the server", n)
+	}
+}
+
+func TestBackoffGrowsAndStaysInBudget(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.RouteToHandler("GET", "/users/me/", ghttp.RespondWith(502, "bad gateway"))
+	c := newClient(s.URL())
+	var slept []time.Duration
+	c.Sleep = func(d time.Duration) { slept = append(slept, d) }
+	if ex := c.Do(Call{Method: "GET", Path: "/users/me/"}); ex.Attempts != 3 || ex.Status() != 502 {
+		t.Fatalf("502 should be tried 3 times and kept as the answer: %+v", ex)
+	}
+	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 500*time.Millisecond {
+		t.Fatalf("backoff %v, want [250ms 500ms]", slept)
+	}
+	// A wait that would end after the run budget is not taken.
+	slept = nil
+	c.Deadline = time.Now().Add(100 * time.Millisecond)
+	if ex := c.Do(Call{Method: "GET", Path: "/users/me/"}); ex.Attempts != 1 || len(slept) != 0 {
+		t.Fatalf("a retry past the run budget: %d attempts, slept %v", ex.Attempts, slept)
+	}
+}
+
+func TestRateLimitFailsClearly(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	s.RouteToHandler("GET", "/users/me/", ghttp.RespondWith(429, "", http.Header{"Retry-After": {"0"}}))
+	s.RouteToHandler("POST", "/create/", ghttp.RespondWith(429, "", http.Header{"Retry-After": {"1"}}))
+	c := newClient(s.URL())
+	ex := c.Do(Call{Step: "me", Method: "GET", Path: "/users/me/"})
+	if ex.Attempts != 3 || ex.Response != nil || !strings.Contains(ex.Err, "rate limited") || !strings.Contains(ex.Err, "gave up after 3 attempts") {
+		t.Fatalf("a 429 that does not go away must fail, saying so: %+v", ex)
+	}
+	if ex.Summary() != ex.Err {
+		t.Fatalf("checks print the summary, which must carry the reason: %q", ex.Summary())
+	}
+	ex = c.Do(Call{Step: "create", Method: "POST", Path: "/create/", Password: true})
+	if ex.Attempts != 1 || ex.Response != nil || !strings.Contains(ex.Err, "a request carrying a password is never retried") {
+		t.Fatalf("a log-in must not be retried after a 429: %+v", ex)
+	}
+}
+
+// A connection that drops is retried, unless the request carried a password: the server may
+// have counted the log-in before the connection went.
+func TestDroppedConnections(t *testing.T) {
+	s := server(t)
+	defer s.Close()
+	drop := func(w http.ResponseWriter, _ *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+	s.AppendHandlers(drop, ghttp.RespondWith(200, `{"id":1}`), drop)
+	c := newClient(s.URL())
+	if ex := c.Do(Call{Method: "GET", Path: "/users/me/"}); ex.Attempts != 2 || ex.Status() != 200 {
+		t.Fatalf("a dropped GET should be retried once and succeed: %+v", ex)
+	}
+	ex := c.Do(Call{Method: "POST", Path: "/create/", Password: true})
+	if ex.Attempts != 1 || ex.Response != nil || !strings.Contains(ex.Err, "connection closed") {
+		t.Fatalf("a dropped log-in must not be retried: %+v", ex)
+	}
+	if n := len(s.ReceivedRequests()); n != 3 {
+		t.Fatalf("%d requests reached the server, want 3", n)
+	}
+}
