@@ -52,6 +52,7 @@ type Config struct {
 
 	WrongCredentials      bool
 	WrongPasswordAttempts int
+	MalformedBodies       int
 
 	Strict     bool
 	Waivers    []Waiver
@@ -143,6 +144,7 @@ var Keys = []Key{
 	{"http.max_retry_after", "ZS_MAX_RETRY_AFTER", "10s", false, "longest Retry-After honoured on 429", setDuration(func(c *Config) *time.Duration { return &c.MaxRetryAfter }, true)},
 	{"safety.wrong_credentials", "ZS_WRONG_CREDENTIALS", "true", false, "false: never send a wrong password (lockout-risk specs skip)", setBool(func(c *Config) *bool { return &c.WrongCredentials })},
 	{"safety.wrong_password_attempts", "ZS_WRONG_PASSWORD_ATTEMPTS", "2", false, "most wrong-password log-ins one run may send", setInt(func(c *Config) *int { return &c.WrongPasswordAttempts }, 0, 5)},
+	{"safety.malformed_bodies", "ZS_MALFORMED_BODIES", "1", false, "generated malformed bodies sent to create and to refresh, each: the family's first; 50 sends them all", setInt(func(c *Config) *int { return &c.MalformedBodies }, 0, 50)},
 	{"strict", "ZS_STRICT", "false", false, "true: SHOULD findings fail the run", setBool(func(c *Config) *bool { return &c.Strict })},
 	{"reports.dir", "ZS_REPORTS_DIR", "reports", false, "", func(c *Config, v string) string {
 		if strings.TrimSpace(v) == "" {

@@ -1,0 +1,491 @@
+package negative
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/tokens"
+)
+
+// Case is one row of the negative table: a clause, the requests that probe it and the
+// judgement of their answers. A spec runs one case.
+type Case struct {
+	Clause string
+	Text   string // the spec's name: the request, then the answer it must get
+	Keyed  bool   // mints a token with the signing key: needs the key and a live target
+	// Lockout marks credentials that must fail authentication (a wrong password, an unknown
+	// email). Throttles count those per account or per client address.
+	Lockout bool
+	Fuzz    bool // generated malformed bodies
+	// FirstWrongPassword is the run-wide number of this case's first wrong-password log-in
+	// (1-based; 0 when it sends none). Numbering the attempts here, not in the order specs
+	// happen to run, makes the bound pick the same cases on every run and in every process.
+	FirstWrongPassword int
+	Build              func(ev Evidence) ([]Request, error)
+	Judge              Judge
+}
+
+// Labels are the mode labels of the case's spec, besides its clause, severity and endpoint.
+func (c Case) Labels() []string {
+	var ls []string
+	if c.Keyed {
+		ls = append(ls, LabelNeedsKey, LabelLiveOnly)
+	}
+	if c.Lockout {
+		ls = append(ls, LabelLockoutRisk)
+	}
+	if c.Fuzz {
+		ls = append(ls, LabelFuzz)
+	}
+	return ls
+}
+
+// WrongPasswords counts the wrong-password log-ins among requests.
+func WrongPasswords(reqs []Request) int {
+	n := 0
+	for _, r := range reqs {
+		if r.WrongPassword {
+			n++
+		}
+	}
+	return n
+}
+
+func one(c httpx.Call) []Request { return []Request{{Call: c}} }
+
+var refusedEach = Each(Refused)
+var unauthorizedNoToken = Each(All(Status(http.StatusUnauthorized), NoToken))
+var clientErrorNoToken = Each(All(ClientError, NoToken))
+
+// ---- POST create -------------------------------------------------------------------------
+
+var CreateWrongPassword = Case{
+	Clause: "CREATE-WRONG-PASSWORD", Lockout: true, FirstWrongPassword: 1,
+	Text: "with the configured email and a wrong password: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		if ev.Password == WrongPassword {
+			return nil, errors.New("the configured password is the suite's fixed wrong password; no wrong password is left to send")
+		}
+		return []Request{{Call: ev.logIn("create-wrong-password", ev.Email, WrongPassword), WrongPassword: true}}, nil
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var CreateUnknownEmail = Case{
+	Clause: "CREATE-UNKNOWN-EMAIL", Lockout: true,
+	Text: "with an email no account has: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.logIn("create-unknown-email", UnknownEmail, WrongPassword)), nil
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var CreateNoEnumeration = Case{
+	Clause: "CREATE-NO-ENUMERATION", Lockout: true, FirstWrongPassword: 2,
+	Text: "with an unknown email: SHOULD answer exactly as to a wrong password (same status, same body)",
+	Build: func(ev Evidence) ([]Request, error) {
+		if ev.Password == WrongPassword {
+			return nil, errors.New("the configured password is the suite's fixed wrong password; no wrong password is left to send")
+		}
+		return []Request{
+			{Call: ev.logIn("create-enumeration-wrong-password", ev.Email, WrongPassword), WrongPassword: true},
+			{Call: ev.logIn("create-enumeration-unknown-email", UnknownEmail, WrongPassword)},
+		}, nil
+	},
+	Judge: SameAnswer,
+}
+
+var CreateMissingField = Case{
+	Clause: "CREATE-MISSING-FIELD",
+	Text:   `with the email empty and the password missing ({"email": ""}): MUST answer 400 naming both fields`,
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.create("create-missing-field", []byte(`{"email":""}`))), nil
+	},
+	Judge: Each(FieldErrors("email", "password")),
+}
+
+var CreateNotJSON = Case{
+	Clause: "CREATE-NOT-JSON",
+	Text:   "with a body that is not JSON under a JSON content type: MUST refuse with a 4xx, never a 5xx",
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.create("create-not-json", []byte("this is not JSON"))), nil
+	},
+	Judge: clientErrorNoToken,
+}
+
+var CreateContentType = Case{
+	Clause: "CREATE-CONTENT-TYPE",
+	Text:   "with the right credentials sent as text/plain: MUST refuse with a 4xx, never a 5xx, and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		// The right credentials, or a server that parses any content type as JSON would only
+		// refuse a bad log-in and pass unnoticed.
+		if ev.Password == "" {
+			return nil, errors.New("no password to send (target.password, ZS_PASSWORD)")
+		}
+		c := ev.logIn("create-content-type", ev.Email, ev.Password)
+		c.Header.Set("Content-Type", "text/plain")
+		return one(c), nil
+	},
+	Judge: clientErrorNoToken,
+}
+
+var CreateOversized = Case{
+	Clause: "CREATE-OVERSIZED",
+	Text:   "with a 3 MiB body: MUST refuse with a 4xx, never a 5xx",
+	Build: func(ev Evidence) ([]Request, error) {
+		// No password field: should the server read it all, it must still not be a log-in.
+		body := object("email", BogusEmail, "padding", strings.Repeat("a", OversizedBytes))
+		return one(ev.create("create-oversized", body)), nil
+	},
+	Judge: clientErrorNoToken,
+}
+
+var CreateMalformed = malformedCase("CREATE-MALFORMED", "create-malformed",
+	func(ev Evidence, step string, body []byte) httpx.Call { return ev.create(step, body) }, "email", "password")
+
+// ---- GET /users/me/ ----------------------------------------------------------------------
+
+var MeBearer = Case{
+	Clause: "ME-BEARER",
+	Text:   "with Authorization: Bearer <access>: SHOULD refuse with 401 or 403 (the page names the JWT scheme)",
+	Build: func(ev Evidence) ([]Request, error) {
+		if strings.EqualFold(ev.Scheme, "Bearer") {
+			return nil, errors.New("the configured scheme (auth.scheme) is Bearer itself")
+		}
+		return meWith(ev, "me-bearer", func(access string) (string, error) { return "Bearer " + access, nil })
+	},
+	Judge: refusedEach,
+}
+
+var MeLowercaseScheme = Case{
+	Clause: "ME-LOWERCASE-SCHEME",
+	Text:   "with the scheme in another case (jwt <access>): SHOULD refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		other := strings.ToLower(ev.Scheme)
+		if other == ev.Scheme {
+			other = strings.ToUpper(ev.Scheme)
+		}
+		if other == ev.Scheme {
+			return nil, fmt.Errorf("the configured scheme %q has no letters to change the case of", ev.Scheme)
+		}
+		return meWith(ev, "me-lowercase-scheme", func(access string) (string, error) { return other + " " + access, nil })
+	},
+	Judge: refusedEach,
+}
+
+var MeSchemeOnly = Case{
+	Clause: "ME-SCHEME-ONLY",
+	Text:   "with Authorization: JWT and no token: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.me("me-scheme-only", ev.Scheme)), nil
+	},
+	Judge: refusedEach,
+}
+
+var MeExtraParts = Case{
+	Clause: "ME-EXTRA-PARTS",
+	Text:   "with a third part after the token (JWT <access> extra): MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return meWith(ev, "me-extra-parts", func(access string) (string, error) { return ev.Scheme + " " + access + " extra", nil })
+	},
+	Judge: refusedEach,
+}
+
+var MeGarbage = Case{
+	Clause: "ME-GARBAGE",
+	Text:   "with a token that is not a JWS: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.me("me-garbage", ev.Scheme+" "+Garbage)), nil
+	},
+	Judge: refusedEach,
+}
+
+var MeTampered = Case{
+	Clause: "ME-TAMPERED",
+	Text:   "with the access token's claims changed and its signature kept: MUST refuse with 401 or 403",
+	Build:  func(ev Evidence) ([]Request, error) { return meForged(ev, "me-tampered", Tamper) },
+	Judge:  refusedEach,
+}
+
+var MeSigStripped = Case{
+	Clause: "ME-SIG-STRIPPED",
+	Text:   "with the access token's signature stripped: MUST refuse with 401 or 403",
+	Build:  func(ev Evidence) ([]Request, error) { return meForged(ev, "me-sig-stripped", StripSignature) },
+	Judge:  refusedEach,
+}
+
+// algNoneSpellings are the spellings of "none" a case-insensitive check might let through.
+var algNoneSpellings = []struct{ step, alg string }{
+	{"me-alg-none", "none"}, {"me-alg-none-capitalised", "None"}, {"me-alg-none-upper", "NONE"},
+}
+
+var MeAlgNone = Case{
+	Clause: "ME-ALG-NONE",
+	Text:   `with alg "none", "None" and "NONE" and no signature: MUST refuse each with 401 or 403`,
+	Build: func(ev Evidence) ([]Request, error) {
+		var out []Request
+		for _, s := range algNoneSpellings {
+			r, err := meForged(ev, s.step, func(raw string) (string, error) { return AlgNone(raw, s.alg) })
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r...)
+		}
+		return out, nil
+	},
+	Judge: refusedEach,
+}
+
+var MeAlgChanged = Case{
+	Clause: "ME-ALG-CHANGED",
+	Text:   "with the header's alg changed to another HMAC than it was issued with, the signature kept: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		if err := ev.superseded("signed with the key under another HMAC algorithm"); err != nil {
+			return nil, err
+		}
+		return meForged(ev, "me-alg-changed", func(raw string) (string, error) { return WithHeaderAlg(raw, OtherHMAC(issuedAlg(raw))) })
+	},
+	Judge: refusedEach,
+}
+
+var MeAlgChangedSigned = Case{
+	Clause: "ME-ALG-CHANGED", Keyed: true,
+	Text: "with the access token's claims signed with the key under another HMAC than it was issued with: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return meForged(ev, "me-alg-changed-signed", func(raw string) (string, error) {
+			return Resign(raw, ev.Key, OtherHMAC(issuedAlg(raw)), func(map[string]any) {})
+		})
+	},
+	Judge: refusedEach,
+}
+
+var MeExpiredSigned = Case{
+	Clause: "ME-EXPIRED-SIGNED", Keyed: true,
+	Text: "with a token signed with the key that expired 60 s + clock skew ago: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return meForged(ev, "me-expired-signed", func(raw string) (string, error) {
+			return Resign(raw, ev.Key, ev.Algorithm, expired(ev, ev.AccessLifetime))
+		})
+	},
+	Judge: refusedEach,
+}
+
+var MeNbfFuture = Case{
+	Clause: "ME-NBF-FUTURE", Keyed: true,
+	Text: "with a token signed with the key that is not valid before an hour from now: MUST refuse with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		return meForged(ev, "me-nbf-future", func(raw string) (string, error) {
+			return Resign(raw, ev.Key, ev.Algorithm, func(c map[string]any) {
+				nbf := ev.Now.Add(time.Hour)
+				c["nbf"] = nbf.Unix()
+				c["exp"] = nbf.Add(ev.AccessLifetime).Unix()
+				if _, ok := c["iat"]; ok {
+					c["iat"] = ev.Now.Unix()
+				}
+			})
+		})
+	},
+	Judge: refusedEach,
+}
+
+// requiredClaims are what simplejwt needs of every token besides the user's id.
+var requiredClaims = []string{"exp", "jti", "token_type"}
+
+var MeMissingClaim = Case{
+	Clause: "ME-MISSING-CLAIM", Keyed: true,
+	Text: "with tokens signed with the key that lack exp, jti or token_type: MUST refuse each with 401 or 403",
+	Build: func(ev Evidence) ([]Request, error) {
+		var out []Request
+		for _, name := range requiredClaims {
+			r, err := meForged(ev, "me-missing-"+strings.ReplaceAll(name, "_", "-"), func(raw string) (string, error) {
+				return Resign(raw, ev.Key, ev.Algorithm, func(c map[string]any) {
+					// Valid for its whole life otherwise, so only the missing claim can fail it.
+					c["exp"] = ev.Now.Add(ev.AccessLifetime).Unix()
+					delete(c, name)
+				})
+			})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r...)
+		}
+		return out, nil
+	},
+	Judge: refusedEach,
+}
+
+// issuedAlg is the algorithm a token's header names. "Another algorithm" is another than the
+// server issued with: which one it issues with is TOKEN-HEADER's to judge.
+func issuedAlg(raw string) string {
+	t, err := tokens.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	alg, _ := t.Header["alg"].(string)
+	return alg
+}
+
+// meWith builds a /users/me/ request whose Authorization header is made from the access token.
+func meWith(ev Evidence, step string, header func(access string) (string, error)) ([]Request, error) {
+	if err := ev.needAccess(); err != nil {
+		return nil, err
+	}
+	h, err := header(ev.Access)
+	if err != nil {
+		return nil, err
+	}
+	return one(ev.me(step, h)), nil
+}
+
+// meForged sends a forgery of the access token under the configured scheme.
+func meForged(ev Evidence, step string, forge func(string) (string, error)) ([]Request, error) {
+	return meWith(ev, step, func(access string) (string, error) {
+		forged, err := forge(access)
+		if err != nil {
+			return "", fmt.Errorf("cannot forge from create's access token: %v (see TOKEN-JWS)", err)
+		}
+		return ev.Scheme + " " + forged, nil
+	})
+}
+
+// expired makes claims expire 60 s plus the clock skew before now, however the two clocks
+// differ: a server that enforces exp at all must refuse it.
+func expired(ev Evidence, lifetime time.Duration) func(map[string]any) {
+	return func(c map[string]any) {
+		exp := ev.Now.Add(-time.Minute - ev.Skew)
+		c["exp"] = exp.Unix()
+		if _, ok := c["iat"]; ok {
+			c["iat"] = exp.Add(-lifetime).Unix()
+		}
+	}
+}
+
+// ---- refresh -----------------------------------------------------------------------------
+
+var RefreshWithAccess = Case{
+	Clause: "REFRESH-WITH-ACCESS",
+	Text:   "with the access token in place of the refresh token: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		if err := ev.needAccess(); err != nil {
+			return nil, err
+		}
+		return one(ev.refreshWith("refresh-with-access", ev.Access)), nil
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var RefreshGarbage = Case{
+	Clause: "REFRESH-GARBAGE",
+	Text:   "with a refresh value that is not a JWS: MUST answer 401",
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.refreshWith("refresh-garbage", Garbage)), nil
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var RefreshTampered = Case{
+	Clause: "REFRESH-TAMPERED",
+	Text:   "with the refresh token's claims changed and its signature kept: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		return refreshForged(ev, "refresh-tampered", Tamper)
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var RefreshExpiredExample = Case{
+	Clause: "REFRESH-EXPIRED",
+	Text:   "with the page's own refresh token, expired since September 2020: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		if err := ev.superseded("a refresh token signed with the key that expired 60 s + clock skew ago"); err != nil {
+			return nil, err
+		}
+		return one(ev.refreshWith("refresh-expired-example", PageRefreshToken)), nil
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var RefreshExpiredSigned = Case{
+	Clause: "REFRESH-EXPIRED", Keyed: true,
+	Text: "with a refresh token signed with the key that expired 60 s + clock skew ago: MUST answer 401 and issue no token",
+	Build: func(ev Evidence) ([]Request, error) {
+		return refreshForged(ev, "refresh-expired-signed", func(raw string) (string, error) {
+			return Resign(raw, ev.Key, ev.Algorithm, expired(ev, ev.RefreshLifetime))
+		})
+	},
+	Judge: unauthorizedNoToken,
+}
+
+var RefreshMissingField = Case{
+	Clause: "REFRESH-MISSING-FIELD",
+	Text:   `with an empty object ({}): MUST answer 400 naming the "refresh" field`,
+	Build: func(ev Evidence) ([]Request, error) {
+		return one(ev.refresh("refresh-missing-field", []byte(`{}`))), nil
+	},
+	Judge: Each(FieldErrors("refresh")),
+}
+
+var RefreshMalformed = malformedCase("REFRESH-MALFORMED", "refresh-malformed",
+	func(ev Evidence, step string, body []byte) httpx.Call { return ev.refresh(step, body) }, "refresh")
+
+func refreshForged(ev Evidence, step string, forge func(string) (string, error)) ([]Request, error) {
+	if err := ev.needRefresh(); err != nil {
+		return nil, err
+	}
+	forged, err := forge(ev.Refresh)
+	if err != nil {
+		return nil, fmt.Errorf("cannot forge from create's refresh token: %v (see TOKEN-JWS)", err)
+	}
+	return one(ev.refreshWith(step, forged)), nil
+}
+
+// malformedCase sends the first ev.Malformed bodies of an endpoint's family, each its own step.
+func malformedCase(clause, prefix string, call func(ev Evidence, step string, body []byte) httpx.Call, fields ...string) Case {
+	family := Malformed(fields...)
+	kinds := map[string]string{}
+	for i, b := range family {
+		kinds[MalformedStep(prefix, i)] = b.Kind
+	}
+	each := All(ClientError, JSONBody, NoToken)
+	// A failure names what was wrong with the body, not only its number.
+	judge := Each(func(ex *httpx.Exchange) string {
+		if p := each(ex); p != "" {
+			return strings.Replace(p, ex.Step+":", fmt.Sprintf("%s (%s):", ex.Step, kinds[ex.Step]), 1)
+		}
+		return ""
+	})
+	return Case{
+		Clause: clause, Fuzz: true,
+		Text: "with each generated malformed body: MUST answer a 4xx with a JSON body, never a 5xx, never a token",
+		Build: func(ev Evidence) ([]Request, error) {
+			if ev.Malformed <= 0 {
+				return nil, errors.New("safety.malformed_bodies (ZS_MALFORMED_BODIES) is 0: no malformed body is sent")
+			}
+			var out []Request
+			for i, b := range family[:min(ev.Malformed, len(family))] {
+				out = append(out, Request{Call: call(ev, MalformedStep(prefix, i), b.Data)})
+			}
+			return out, nil
+		},
+		Judge: judge,
+	}
+}
+
+// MalformedStep names the i-th (0-based) malformed body's step: create-malformed-01, ….
+func MalformedStep(prefix string, i int) string { return fmt.Sprintf("%s-%02d", prefix, i+1) }
+
+// Cases lists every case in table order; FirstWrongPassword numbers follow it.
+func Cases() []Case {
+	return []Case{
+		CreateWrongPassword, CreateUnknownEmail, CreateNoEnumeration, CreateMissingField,
+		CreateNotJSON, CreateContentType, CreateOversized, CreateMalformed,
+		MeBearer, MeLowercaseScheme, MeSchemeOnly, MeExtraParts, MeGarbage, MeTampered,
+		MeSigStripped, MeAlgNone, MeAlgChanged, MeAlgChangedSigned, MeExpiredSigned, MeNbfFuture,
+		MeMissingClaim,
+		RefreshWithAccess, RefreshGarbage, RefreshTampered, RefreshExpiredExample,
+		RefreshExpiredSigned, RefreshMissingField, RefreshMalformed,
+	}
+}
