@@ -177,6 +177,8 @@ func flowFixtures(set *replay.Set) []*replay.Fixture {
 // Modes are label filters, not ifs around specs: a spec that cannot run here is skipped with
 // what is missing and how to provide it.
 var _ = BeforeEach(func() {
+	// Counted from before any skip, so a skipped spec never re-counts its predecessor's requests.
+	requestsBefore = client.Requests()
 	labels := CurrentSpecReport().Labels()
 	switch {
 	case has(labels, "needs-key") && cfg.SigningKey == "":
@@ -186,7 +188,6 @@ var _ = BeforeEach(func() {
 	case has(labels, "lockout-risk") && !cfg.WrongCredentials:
 		Skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
 	}
-	requestsBefore = client.Requests()
 })
 
 var _ = AfterEach(func() {
