@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -264,7 +265,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, ep endpoint, n
 	w.Header().Set("Allow", allow)
 	w.Header().Set("Vary", "Accept")
 	method := r.Method
-	if !contains(allowed, method) {
+	if !slices.Contains(allowed, method) {
 		writeJSON(w, http.StatusMethodNotAllowed, object{{"detail", fmt.Sprintf("Method %q not allowed.", method)}})
 		return
 	}
@@ -288,15 +289,6 @@ var endpointNames = map[endpoint]string{
 	endpointCreate:  "Token Obtain Pair",
 	endpointRefresh: "Token Refresh",
 	endpointMe:      "User",
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // statusRecorder remembers the status for the request log.

@@ -6,6 +6,7 @@ package checks
 import (
 	"fmt"
 	"mime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -118,6 +119,19 @@ func notSent(f *flow.Flow, step string) string {
 	return step + " was not sent"
 }
 
+// answer returns a step's exchange and its JSON object, or the result to give instead.
+func answer(f *flow.Flow, step, clause string) (*httpx.Exchange, map[string]any, *Result) {
+	ex, r := need(f, step)
+	if r != nil {
+		return nil, nil, r
+	}
+	obj, r := object(ex, clause)
+	if r != nil {
+		return nil, nil, r
+	}
+	return ex, obj, nil
+}
+
 // object returns the answer as a JSON object, or the skip that defers to the clause judging it.
 // An error answer is not judged as if it were the documented body: its status clause reports it.
 func object(ex *httpx.Exchange, clause string) (map[string]any, *Result) {
@@ -161,7 +175,7 @@ func jsonContentType(ex *httpx.Exchange) string {
 func onlyFields(ex *httpx.Exchange, obj map[string]any, documented ...string) Result {
 	var extra []string
 	for k := range obj {
-		if !contains(documented, k) {
+		if !slices.Contains(documented, k) {
 			extra = append(extra, k)
 		}
 	}
@@ -193,13 +207,4 @@ func refused(ex *httpx.Exchange) Result {
 		return pass(ex.Step)
 	}
 	return fail([]string{ex.Step}, "expected a refusal (401 or 403), got %s", ex.Summary())
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
@@ -90,7 +91,7 @@ func init() {
 		return eachToken(f, func(it issued) string {
 			var extra []string
 			for k := range it.tok.Claims {
-				if !contains(documentedClaims, k) {
+				if !slices.Contains(documentedClaims, k) {
 					extra = append(extra, k)
 				}
 			}

@@ -28,11 +28,7 @@ func init() {
 		return jsonAnswer(ex)
 	}
 	registry["CREATE-SHAPE"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Create)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "CREATE-STATUS and CREATE-JSON")
+		_, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
 		if r != nil {
 			return *r
 		}
@@ -48,11 +44,7 @@ func init() {
 		return pass(flow.Create)
 	}
 	registry["CREATE-FIELDS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Create)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "CREATE-STATUS and CREATE-JSON")
+		ex, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
 		if r != nil {
 			return *r
 		}

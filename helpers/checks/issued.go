@@ -3,7 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/tokens"
@@ -41,11 +41,7 @@ func issuedTokens(f *flow.Flow) []issued {
 	}
 	add(flow.Create, "refresh", "create refresh token", "refresh")
 	add(flow.Create, "access", "create access token", "access")
-	refreshStep := flow.Refresh
-	if f.Exchanges[flow.RefreshFallback] != nil {
-		refreshStep = flow.RefreshFallback
-	}
-	add(refreshStep, "access", "refreshed access token", "access")
+	add(refreshedStep(f), "access", "refreshed access token", "access")
 	add(flow.RefreshAgain, "access", "second refreshed access token", "access")
 	return out
 }
@@ -62,29 +58,44 @@ func token(f *flow.Flow, label string) *issued {
 
 // eachToken applies a per-token judgement to every parsed token and gathers the problems.
 func eachToken(f *flow.Flow, judge func(it issued) string) Result {
+	return judgeTokens(f, func(issued) bool { return true }, "no decodable token was issued; see CREATE-SHAPE and TOKEN-JWS",
+		func(it issued) (string, bool) { return judge(it), true })
+}
+
+// refreshedOnly selects the access tokens a refresh issued.
+func refreshedOnly(it issued) bool { return it.step != flow.Create }
+
+// judgeTokens applies judge to the parsed tokens which selects. judge returns a problem, or
+// false when this clause cannot judge the token (another clause reports why); with nothing
+// judged the clause is skipped with the reason none.
+func judgeTokens(f *flow.Flow, which func(issued) bool, none string, judge func(it issued) (string, bool)) Result {
 	var problems, steps []string
 	judged := 0
 	for _, it := range issuedTokens(f) {
-		if it.tok == nil {
+		if it.tok == nil || !which(it) {
+			continue
+		}
+		p, ok := judge(it)
+		if !ok {
 			continue
 		}
 		judged++
-		if p := judge(it); p != "" {
+		if p != "" {
 			problems = append(problems, it.label+": "+p)
 			steps = appendOnce(steps, it.step)
 		}
 	}
 	if judged == 0 {
-		return skip("no decodable token was issued; see CREATE-SHAPE and TOKEN-JWS")
+		return skip("%s", none)
 	}
 	if len(problems) > 0 {
-		return fail(steps, "%s", strings.Join(problems, "; "))
+		return fail(steps, "%s", join(problems))
 	}
 	return pass()
 }
 
 func appendOnce(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)

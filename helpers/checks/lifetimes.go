@@ -38,30 +38,14 @@ func init() {
 		return pass(flow.Create)
 	}
 	registry["REFRESH-LIFETIME"] = func(f *flow.Flow, e Env) Result {
-		var problems, steps []string
-		judged := 0
-		for _, label := range []string{"refreshed access token", "second refreshed access token"} {
-			it := token(f, label)
-			if it == nil {
-				continue
-			}
-			exp, err := it.tok.Int("exp")
-			if err != nil {
-				continue
-			}
-			judged++
-			if p := refreshedLifetime(f, e, it, exp); p != "" {
-				problems = append(problems, label+": "+p)
-				steps = appendOnce(steps, it.step)
-			}
-		}
-		if judged == 0 {
-			return skip("no refreshed access token with an integer exp; see REFRESH-SHAPE and CLAIM-EXP")
-		}
-		if len(problems) > 0 {
-			return fail(steps, "%s", join(problems))
-		}
-		return pass()
+		return judgeTokens(f, refreshedOnly, "no refreshed access token with an integer exp; see REFRESH-SHAPE and CLAIM-EXP",
+			func(it issued) (string, bool) {
+				exp, err := it.tok.Int("exp")
+				if err != nil {
+					return "", false
+				}
+				return refreshedLifetime(f, e, &it, exp), true
+			})
 	}
 }
 

@@ -18,11 +18,7 @@ func init() {
 		return statusAndJSON(ex, http.StatusOK)
 	}
 	registry["ME-SHAPE"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Me)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "ME-STATUS")
+		_, obj, r := answer(f, flow.Me, "ME-STATUS")
 		if r != nil {
 			return *r
 		}
@@ -41,22 +37,14 @@ func init() {
 		return pass(flow.Me)
 	}
 	registry["ME-FIELDS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Me)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "ME-STATUS")
+		ex, obj, r := answer(f, flow.Me, "ME-STATUS")
 		if r != nil {
 			return *r
 		}
 		return onlyFields(ex, obj, "id", "email")
 	}
 	registry["ME-IDENTITY"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Me)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "ME-STATUS")
+		_, obj, r := answer(f, flow.Me, "ME-STATUS")
 		if r != nil {
 			return *r
 		}

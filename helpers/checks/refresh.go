@@ -35,11 +35,7 @@ func init() {
 		return statusAndJSON(ex, http.StatusOK)
 	}
 	registry["REFRESH-SHAPE"] = func(f *flow.Flow, e Env) Result {
-		ex, r := refreshed(f)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "REFRESH-STATUS")
+		ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
 		if r != nil {
 			return *r
 		}
@@ -49,11 +45,7 @@ func init() {
 		return pass(ex.Step)
 	}
 	registry["REFRESH-FIELDS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := refreshed(f)
-		if r != nil {
-			return *r
-		}
-		obj, r := object(ex, "REFRESH-STATUS")
+		ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
 		if r != nil {
 			return *r
 		}
@@ -95,28 +87,15 @@ func init() {
 		if source == nil {
 			return skip("no decodable create refresh token; see CREATE-SHAPE")
 		}
-		var problems, steps []string
-		judged := 0
-		for _, label := range []string{"refreshed access token", "second refreshed access token"} {
-			it := token(f, label)
-			if it == nil {
-				continue
-			}
-			judged++
+		return judgeTokens(f, refreshedOnly, "no decodable refreshed access token; see REFRESH-SHAPE", func(it issued) (string, bool) {
+			var drift []string
 			for _, c := range identityClaims {
 				if !same(it.tok.Claims[c], source.tok.Claims[c]) {
-					problems = append(problems, fmt.Sprintf("%s has %s %s, the refresh token %s", label, c, show(it.tok.Claims[c]), show(source.tok.Claims[c])))
-					steps = appendOnce(steps, it.step)
+					drift = append(drift, fmt.Sprintf("%s %s where the refresh token has %s", c, show(it.tok.Claims[c]), show(source.tok.Claims[c])))
 				}
 			}
-		}
-		if judged == 0 {
-			return skip("no decodable refreshed access token; see REFRESH-SHAPE")
-		}
-		if len(problems) > 0 {
-			return fail(steps, "%s", join(problems))
-		}
-		return pass()
+			return join(drift), true
+		})
 	}
 	registry["REFRESH-ACCESS-WORKS"] = func(f *flow.Flow, e Env) Result {
 		ex, r := need(f, flow.MeRefreshed)
@@ -160,14 +139,16 @@ func init() {
 	}
 }
 
-// refreshed returns the refresh exchange the other refresh clauses judge.
-func refreshed(f *flow.Flow) (*httpx.Exchange, *Result) {
-	step := flow.Refresh
+// refreshedStep names the refresh exchange the other refresh clauses judge.
+func refreshedStep(f *flow.Flow) string {
 	if f.Exchanges[flow.RefreshFallback] != nil {
-		step = flow.RefreshFallback
+		return flow.RefreshFallback
 	}
-	return need(f, step)
+	return flow.Refresh
 }
+
+// refreshed returns the refresh exchange the other refresh clauses judge.
+func refreshed(f *flow.Flow) (*httpx.Exchange, *Result) { return need(f, refreshedStep(f)) }
 
 func pathOf(u string) string {
 	if p, err := url.Parse(u); err == nil {

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -73,7 +74,7 @@ func Parse(data []byte) (*Catalogue, error) {
 		if cl.Severity != Must && cl.Severity != Should {
 			problems = append(problems, fmt.Sprintf("%s: severity %q must be MUST or SHOULD", where, cl.Severity))
 		}
-		if !contains(Endpoints, cl.Endpoint) {
+		if !slices.Contains(Endpoints, cl.Endpoint) {
 			problems = append(problems, fmt.Sprintf("%s: endpoint %q must be one of %s", where, cl.Endpoint, strings.Join(Endpoints, ", ")))
 		}
 		if strings.TrimSpace(cl.Statement) == "" || strings.TrimSpace(cl.Section) == "" {
@@ -155,13 +156,4 @@ func (c *Catalogue) Audit(specs []SpecInfo) []string {
 		problems = append(problems, fmt.Sprintf("clause %s has no spec", id))
 	}
 	return problems
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

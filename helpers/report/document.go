@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -172,7 +173,7 @@ func newDocument(s Summary, run Run) document {
 	names := append([]string(nil), clauses.Endpoints...)
 	var extra []string
 	for name := range groups {
-		if !contains(names, name) {
+		if !slices.Contains(names, name) {
 			extra = append(extra, name)
 		}
 	}
@@ -262,13 +263,4 @@ func mapStrings(in []string, f func(string) string) []string {
 		out[i] = f(s)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -30,64 +30,22 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/report"
 )
 
-// replica is a running replica of the real stack, started with scripts/replica.sh.
-type replica struct {
-	env map[string]string // ZS_BASE_URL, ZS_EMAIL, ZS_PASSWORD, ZS_SIGNING_KEY
-}
-
 // startReplica starts the replica in doc-literal mode (refresh answers the page's GET), with its
 // own state directory so that other runs on the machine do not collide with it.
-func startReplica(t *testing.T) *replica {
+func startReplica(t *testing.T) *harness.Replica {
 	t.Helper()
-	if err := exec.Command("/usr/bin/python3", "-c", "import django").Run(); err != nil {
-		t.Skip("the replica needs Debian's python3 with Django (/usr/bin/python3 cannot import django): run make replica-deps")
+	if ok, why := harness.ReplicaAvailable(); !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatal(why)
+		}
+		t.Skip(why)
 	}
-	root, err := harness.Root()
+	r, err := harness.StartReplica(t.TempDir(), "doc-literal")
 	if err != nil {
 		t.Fatal(err)
 	}
-	state := t.TempDir()
-	script := func(args ...string) *exec.Cmd {
-		cmd := exec.Command(filepath.Join(root, "scripts", "replica.sh"), args...)
-		cmd.Env = append(os.Environ(), "REPLICA_STATE_DIR="+state)
-		return cmd
-	}
-	start := script("start", "doc-literal")
-	var stderr strings.Builder
-	start.Stderr = &stderr
-	out, err := start.Output()
-	if err != nil {
-		t.Fatalf("starting the replica: %v\n%s", err, stderr.String())
-	}
-	t.Cleanup(func() {
-		if out, err := script("stop").CombinedOutput(); err != nil {
-			t.Errorf("stopping the replica: %v\n%s", err, out)
-		}
-	})
-	// The script prints one line: export ZS_BASE_URL=… ZS_EMAIL=… ZS_PASSWORD=… ZS_SIGNING_KEY=…
-	r := &replica{env: map[string]string{}}
-	for _, f := range strings.Fields(strings.TrimPrefix(strings.TrimSpace(string(out)), "export ")) {
-		if k, v, ok := strings.Cut(f, "="); ok && strings.HasPrefix(k, "ZS_") {
-			r.env[k] = strings.Trim(v, `'"`)
-		}
-	}
-	for _, k := range []string{"ZS_BASE_URL", "ZS_EMAIL", "ZS_PASSWORD", "ZS_SIGNING_KEY"} {
-		if r.env[k] == "" {
-			t.Fatalf("the replica did not print %s: %q", k, out)
-		}
-	}
+	t.Cleanup(r.Stop)
 	return r
-}
-
-func (r *replica) with(extra map[string]string) map[string]string {
-	env := map[string]string{}
-	for k, v := range r.env {
-		env[k] = v
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	return env
 }
 
 // recording is one recorded live run, shared by the tests that only read or copy it.
@@ -126,8 +84,8 @@ func sharedRecording(t *testing.T) *recording {
 			}
 			sharedDir = base
 			dir := filepath.Join(base, "fixtures")
-			live := runIn(t, base, rep.with(map[string]string{"ZS_RECORD_DIR": dir}))
-			recorded = &recording{dir: dir, live: live, key: rep.env["ZS_SIGNING_KEY"], pw: rep.env["ZS_PASSWORD"]}
+			live := runIn(t, base, rep.With(map[string]string{"ZS_RECORD_DIR": dir}))
+			recorded = &recording{dir: dir, live: live, key: rep.Env["ZS_SIGNING_KEY"], pw: rep.Env["ZS_PASSWORD"]}
 		})
 	})
 	switch {
@@ -270,7 +228,7 @@ func TestParallelRecordingLosesNothing(t *testing.T) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	for k, v := range rep.with(map[string]string{"ZS_RECORD_DIR": dir, "ZS_REPORTS_DIR": out}) {
+	for k, v := range rep.With(map[string]string{"ZS_RECORD_DIR": dir, "ZS_REPORTS_DIR": out}) {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	combined, err := cmd.CombinedOutput()
@@ -311,7 +269,7 @@ func TestParallelRecordingLosesNothing(t *testing.T) {
 		t.Errorf("fixtures per process %v; requests per process %v", processes, senders)
 	}
 	t.Logf("%d exchanges recorded by processes %v", len(files), processes)
-	sameVerdicts(t, live, run(t, map[string]string{"ZS_FIXTURES": dir, "ZS_SIGNING_KEY": rep.env["ZS_SIGNING_KEY"]}))
+	sameVerdicts(t, live, run(t, map[string]string{"ZS_FIXTURES": dir, "ZS_SIGNING_KEY": rep.Env["ZS_SIGNING_KEY"]}))
 }
 
 func readReport(t *testing.T, path string) *harness.Result {

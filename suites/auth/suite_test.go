@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,11 +182,11 @@ var _ = BeforeEach(func() {
 	requestsBefore = client.Requests()
 	labels := CurrentSpecReport().Labels()
 	switch {
-	case has(labels, "needs-key") && cfg.SigningKey == "":
+	case slices.Contains(labels, "needs-key") && cfg.SigningKey == "":
 		Skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key)")
-	case has(labels, "live-only") && cfg.Offline():
+	case slices.Contains(labels, "live-only") && cfg.Offline():
 		Skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
-	case has(labels, "lockout-risk") && !cfg.WrongCredentials:
+	case slices.Contains(labels, "lockout-risk") && !cfg.WrongCredentials:
 		Skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
 	}
 })
@@ -203,7 +204,7 @@ var _ = BeforeEach(func() {
 	if recorder != nil {
 		recorder.Learn(evidence.Tokens()...)
 	}
-	if fixtureSet != nil && cfg.SigningKey != "" && has(CurrentSpecReport().Labels(), "needs-key") && signaturesRedacted() {
+	if fixtureSet != nil && cfg.SigningKey != "" && slices.Contains(CurrentSpecReport().Labels(), "needs-key") && signaturesRedacted() {
 		Skip("the replayed tokens are a recording's, whose signatures were replaced with REDACTED: no key can verify them; run against the live target (ZS_BASE_URL) to check signatures")
 	}
 })
@@ -279,13 +280,4 @@ func reportRun(r Report) report.Run {
 		}
 	}
 	return run
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
