@@ -41,8 +41,8 @@ check: ## go vet and gofmt
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l lists:"; echo "$$out"; exit 1; fi
 
-unit: ## unit tests of every helper package
-	$(GO) test -count=1 ./helpers/... $(UNIT_EXTRA)
+unit: ## unit tests of every helper package and of the reference mock
+	$(GO) test -count=1 ./helpers/... ./mockserver/... ./cmd/...
 
 offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 	@mkdir -p $(REPORTS)

@@ -4,10 +4,6 @@
 
 BENCHTIME ?= 20x
 
-# The matrix rests on the mock's own tests (every fault changes what it says, every clause has a
-# fault that breaks it), which live outside helpers/: `make unit`, and so CI, runs them too.
-UNIT_EXTRA += ./mockserver/... ./cmd/zs-mock/
-
 .PHONY: killmatrix bench
 
 killmatrix: ## run the suite against the reference mock and each of its faults; writes reports/killmatrix.md
