@@ -10,7 +10,8 @@ SUITE_BIN   := bin/conformance.test
 # Ginkgo's recommended CI flags (keep-going and output-dir belong to the ginkgo CLI, which the
 # parallel target uses; the binary takes the report paths directly).
 SUITE_FLAGS := --ginkgo.randomize-all --ginkgo.fail-on-pending --ginkgo.fail-on-empty \
-               --ginkgo.junit-report=$(REPORTS)/junit.xml --ginkgo.json-report=$(REPORTS)/report.json
+               --ginkgo.junit-report=$(REPORTS)/junit.xml --ginkgo.json-report=$(REPORTS)/report.json \
+               $(if $(NO_COLOR),--ginkgo.no-color)
 CLI_FLAGS   := --randomize-all --fail-on-pending --fail-on-empty --keep-going \
                --junit-report=junit.xml --json-report=report.json --output-dir=$(CURDIR)/$(REPORTS)
 LABELS      ?=
