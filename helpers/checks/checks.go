@@ -13,16 +13,18 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
-// Outcome is a check's verdict before severity and waivers are applied.
-type Outcome string
+// Outcome is a check's verdict before severity and waivers are applied: Pass, Fail or Skip of
+// the one verdict vocabulary.
+type Outcome = verdict.Kind
 
 const (
-	Pass Outcome = "pass"
-	Fail Outcome = "fail"
+	Pass = verdict.Pass
+	Fail = verdict.Fail
 	// Skip: the clause cannot be judged on this evidence; the message says what is missing.
-	Skip Outcome = "skip"
+	Skip = verdict.Skip
 )
 
 // Result is one clause's verdict, with the steps whose exchanges are its evidence.
@@ -33,6 +35,11 @@ type Result struct {
 	// Fatal marks a failure of the run itself (the target never answered): it fails whatever
 	// the clause's severity or waiver.
 	Fatal bool
+}
+
+// Finding is the result as the verdict sees it.
+func (r Result) Finding() verdict.Finding {
+	return verdict.Finding{Kind: r.Outcome, Message: r.Message, Fatal: r.Fatal}
 }
 
 func pass(steps ...string) Result { return Result{Outcome: Pass, Steps: steps} }
@@ -58,42 +65,68 @@ type Env struct {
 // Check judges one clause.
 type Check func(f *flow.Flow, e Env) Result
 
-var registry = map[string]Check{}
+// Clause is one catalogue clause judged on the walked flow: its ID and its check. Each is an
+// exported value (CreateStatus, RefreshMethod, …), so a spec names its clause by a Go value that
+// a misspelling fails to compile, and go-to-definition leads from the spec to the check.
+type Clause struct {
+	ID    string
+	Check Check
+}
 
-// For returns the check of a clause.
-func For(id string) (Check, bool) {
-	c, ok := registry[id]
-	return c, ok
+// Judge runs the clause's check. A target that never answered fails every clause with the same
+// one-line reason instead of a cascade of guesses.
+func (c Clause) Judge(f *flow.Flow, e Env) Result {
+	if f.Fatal != "" {
+		return Result{Outcome: Fail, Message: f.Fatal, Steps: []string{flow.Create}, Fatal: true}
+	}
+	return c.Check(f, e)
+}
+
+// All lists every clause judged on the flow, in catalogue order.
+var All = []Clause{
+	CreateStatus, CreateJSON, CreateShape, CreateFields,
+	TokenJWS, TokenHeader, ClaimTokenType, ClaimExp, ClaimJTI, ClaimUserID, ClaimEmail, ClaimPhone,
+	ClaimUsername, ClaimAccessUntil, ClaimHasAccess, ClaimExtra, KeySignature, JTIDistinct,
+	LifetimeAccess, LifetimeRefresh, LifetimePair,
+	MeStatus, MeShape, MeFields, MeIdentity, MeAnonRefused, MeAnonChallenge, MeExpiredExample, MeRefreshAsAccess,
+	RefreshMethod, RefreshStatus, RefreshShape, RefreshFields, RefreshJTIFresh, RefreshIdentity,
+	RefreshLifetime, RefreshAccessWorks, RefreshReusable,
+}
+
+// For returns the clause with the given ID, for tools that start from a catalogue ID.
+func For(id string) (Clause, bool) {
+	for _, c := range All {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Clause{}, false
 }
 
 // IDs lists the clauses judged on the flow, sorted.
 func IDs() []string {
-	ids := make([]string, 0, len(registry))
-	for id := range registry {
-		ids = append(ids, id)
+	ids := make([]string, 0, len(All))
+	for _, c := range All {
+		ids = append(ids, c.ID)
 	}
 	sort.Strings(ids)
 	return ids
 }
 
-// Judge runs one clause's check. A target that never answered fails every clause with the
-// same one-line reason instead of a cascade of guesses.
+// Judge runs the check of the clause with the given ID; an ID without one fails, saying so.
 func Judge(id string, f *flow.Flow, e Env) Result {
-	c, ok := registry[id]
+	c, ok := For(id)
 	if !ok {
-		return Result{Outcome: Fail, Message: fmt.Sprintf("no check is registered for clause %s", id)}
+		return Result{Outcome: Fail, Message: fmt.Sprintf("no check is judged on the flow for clause %s", id)}
 	}
-	if f.Fatal != "" {
-		return Result{Outcome: Fail, Message: f.Fatal, Steps: []string{flow.Create}, Fatal: true}
-	}
-	return c(f, e)
+	return c.Judge(f, e)
 }
 
-// Evaluate judges every registered clause.
+// Evaluate judges every clause of the flow.
 func Evaluate(f *flow.Flow, e Env) map[string]Result {
 	out := map[string]Result{}
-	for id := range registry {
-		out[id] = Judge(id, f, e)
+	for _, c := range All {
+		out[c.ID] = c.Judge(f, e)
 	}
 	return out
 }

@@ -9,47 +9,55 @@ import (
 )
 
 // Obtaining tokens: POST create.
-func init() {
-	registry["CREATE-STATUS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Create)
-		if r != nil {
-			return *r
-		}
-		if ex.Status() != http.StatusOK {
-			return fail([]string{flow.Create}, "expected 200, got %s", ex.Summary())
-		}
-		return pass(flow.Create)
+var (
+	CreateStatus = Clause{ID: "CREATE-STATUS", Check: createStatus}
+	CreateJSON   = Clause{ID: "CREATE-JSON", Check: createJSON}
+	CreateShape  = Clause{ID: "CREATE-SHAPE", Check: createShape}
+	CreateFields = Clause{ID: "CREATE-FIELDS", Check: createFields}
+)
+
+func createStatus(f *flow.Flow, e Env) Result {
+	ex, r := need(f, flow.Create)
+	if r != nil {
+		return *r
 	}
-	registry["CREATE-JSON"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Create)
-		if r != nil {
-			return *r
-		}
-		return jsonAnswer(ex)
+	if ex.Status() != http.StatusOK {
+		return fail([]string{flow.Create}, "expected 200, got %s", ex.Summary())
 	}
-	registry["CREATE-SHAPE"] = func(f *flow.Flow, e Env) Result {
-		_, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
-		if r != nil {
-			return *r
-		}
-		var problems []string
-		for _, name := range []string{"refresh", "access"} {
-			if p := stringField(obj, name); p != "" {
-				problems = append(problems, p)
-			}
-		}
-		if len(problems) > 0 {
-			return fail([]string{flow.Create}, "the create answer %s", join(problems))
-		}
-		return pass(flow.Create)
+	return pass(flow.Create)
+}
+
+func createJSON(f *flow.Flow, e Env) Result {
+	ex, r := need(f, flow.Create)
+	if r != nil {
+		return *r
 	}
-	registry["CREATE-FIELDS"] = func(f *flow.Flow, e Env) Result {
-		ex, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
-		if r != nil {
-			return *r
-		}
-		return onlyFields(ex, obj, "refresh", "access")
+	return jsonAnswer(ex)
+}
+
+func createShape(f *flow.Flow, e Env) Result {
+	_, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
+	if r != nil {
+		return *r
 	}
+	var problems []string
+	for _, name := range []string{"refresh", "access"} {
+		if p := stringField(obj, name); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		return fail([]string{flow.Create}, "the create answer %s", join(problems))
+	}
+	return pass(flow.Create)
+}
+
+func createFields(f *flow.Flow, e Env) Result {
+	ex, obj, r := answer(f, flow.Create, "CREATE-STATUS and CREATE-JSON")
+	if r != nil {
+		return *r
+	}
+	return onlyFields(ex, obj, "refresh", "access")
 }
 
 // jsonAnswer judges "a JSON object sent with a JSON content type".

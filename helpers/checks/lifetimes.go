@@ -12,41 +12,45 @@ import (
 
 // Token lifetimes. A live run (or a recording) knows when each request was made; the page's
 // examples do not, and are judged by the pair invariant alone.
-func init() {
-	registry["LIFETIME-ACCESS"] = lifetime("create access token", func(e Env) time.Duration { return e.AccessLifetime })
-	registry["LIFETIME-REFRESH"] = lifetime("create refresh token", func(e Env) time.Duration { return e.RefreshLifetime })
-	registry["LIFETIME-PAIR"] = func(f *flow.Flow, e Env) Result {
-		r, a := token(f, "create refresh token"), token(f, "create access token")
-		if r == nil || a == nil {
-			return skip("create did not issue two decodable tokens; see CREATE-SHAPE and TOKEN-JWS")
-		}
-		rexp, err1 := r.tok.Int("exp")
-		aexp, err2 := a.tok.Int("exp")
-		if err1 != nil || err2 != nil {
-			return skip("a token has no integer exp; see CLAIM-EXP")
-		}
-		want := e.RefreshLifetime - e.AccessLifetime
-		if got := time.Duration(rexp-aexp) * time.Second; got != want {
-			return fail([]string{flow.Create}, "refresh.exp − access.exp is %s (%d s), expected %s (%d s): the two tokens were not issued at the same instant with lifetimes %s and %s",
-				timing.Human(got), rexp-aexp, timing.Human(want), int64(want/time.Second), timing.Human(e.RefreshLifetime), timing.Human(e.AccessLifetime))
-		}
-		riat, err1 := r.tok.Int("iat")
-		aiat, err2 := a.tok.Int("iat")
-		if err1 == nil && err2 == nil && riat != aiat {
-			return fail([]string{flow.Create}, "the tokens of one create carry different iat values (%d and %d)", riat, aiat)
-		}
-		return pass(flow.Create)
+var (
+	LifetimeAccess  = Clause{ID: "LIFETIME-ACCESS", Check: lifetime("create access token", func(e Env) time.Duration { return e.AccessLifetime })}
+	LifetimeRefresh = Clause{ID: "LIFETIME-REFRESH", Check: lifetime("create refresh token", func(e Env) time.Duration { return e.RefreshLifetime })}
+	LifetimePair    = Clause{ID: "LIFETIME-PAIR", Check: lifetimePair}
+	RefreshLifetime = Clause{ID: "REFRESH-LIFETIME", Check: refreshLifetime}
+)
+
+func lifetimePair(f *flow.Flow, e Env) Result {
+	r, a := token(f, "create refresh token"), token(f, "create access token")
+	if r == nil || a == nil {
+		return skip("create did not issue two decodable tokens; see CREATE-SHAPE and TOKEN-JWS")
 	}
-	registry["REFRESH-LIFETIME"] = func(f *flow.Flow, e Env) Result {
-		return judgeTokens(f, refreshedOnly, "no refreshed access token with an integer exp; see REFRESH-SHAPE and CLAIM-EXP",
-			func(it issued) (string, bool) {
-				exp, err := it.tok.Int("exp")
-				if err != nil {
-					return "", false
-				}
-				return refreshedLifetime(f, e, &it, exp), true
-			})
+	rexp, err1 := r.tok.Int("exp")
+	aexp, err2 := a.tok.Int("exp")
+	if err1 != nil || err2 != nil {
+		return skip("a token has no integer exp; see CLAIM-EXP")
 	}
+	want := e.RefreshLifetime - e.AccessLifetime
+	if got := time.Duration(rexp-aexp) * time.Second; got != want {
+		return fail([]string{flow.Create}, "refresh.exp − access.exp is %s (%d s), expected %s (%d s): the two tokens were not issued at the same instant with lifetimes %s and %s",
+			timing.Human(got), rexp-aexp, timing.Human(want), int64(want/time.Second), timing.Human(e.RefreshLifetime), timing.Human(e.AccessLifetime))
+	}
+	riat, err1 := r.tok.Int("iat")
+	aiat, err2 := a.tok.Int("iat")
+	if err1 == nil && err2 == nil && riat != aiat {
+		return fail([]string{flow.Create}, "the tokens of one create carry different iat values (%d and %d)", riat, aiat)
+	}
+	return pass(flow.Create)
+}
+
+func refreshLifetime(f *flow.Flow, e Env) Result {
+	return judgeTokens(f, refreshedOnly, "no refreshed access token with an integer exp; see REFRESH-SHAPE and CLAIM-EXP",
+		func(it issued) (string, bool) {
+			exp, err := it.tok.Int("exp")
+			if err != nil {
+				return "", false
+			}
+			return refreshedLifetime(f, e, &it, exp), true
+		})
 }
 
 // clockOf returns the issue window of an exchange, or false when it carries no time (the page's

@@ -11,132 +11,150 @@ import (
 )
 
 // Using the refresh token.
-func init() {
-	registry["REFRESH-METHOD"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.Refresh)
-		if r != nil {
-			return *r
+var (
+	RefreshMethod      = Clause{ID: "REFRESH-METHOD", Check: refreshMethod}
+	RefreshStatus      = Clause{ID: "REFRESH-STATUS", Check: refreshStatus}
+	RefreshShape       = Clause{ID: "REFRESH-SHAPE", Check: refreshShape}
+	RefreshFields      = Clause{ID: "REFRESH-FIELDS", Check: refreshFields}
+	RefreshJTIFresh    = Clause{ID: "REFRESH-JTI-FRESH", Check: refreshJTIFresh}
+	RefreshIdentity    = Clause{ID: "REFRESH-IDENTITY", Check: refreshIdentity}
+	RefreshAccessWorks = Clause{ID: "REFRESH-ACCESS-WORKS", Check: refreshAccessWorks}
+	RefreshReusable    = Clause{ID: "REFRESH-REUSABLE", Check: refreshReusable}
+	KeySignature       = Clause{ID: "KEY-SIGNATURE", Check: keySignature}
+)
+
+func refreshMethod(f *flow.Flow, e Env) Result {
+	ex, r := need(f, flow.Refresh)
+	if r != nil {
+		return *r
+	}
+	if s := ex.Status(); s == http.StatusMethodNotAllowed || s == http.StatusNotImplemented {
+		allow := ex.Header("Allow")
+		if allow == "" {
+			allow = "(no Allow header)"
 		}
-		if s := ex.Status(); s == http.StatusMethodNotAllowed || s == http.StatusNotImplemented {
-			allow := ex.Header("Allow")
-			if allow == "" {
-				allow = "(no Allow header)"
+		return fail([]string{flow.Refresh}, "%s %s answered %s, Allow: %s. The page documents GET with a JSON body; if the server is meant to take another method, set endpoints.refresh.method (ZS_REFRESH_METHOD) to it, or waive REFRESH-METHOD",
+			ex.Request.Method, pathOf(ex.Request.URL), ex.Summary(), allow)
+	}
+	return pass(flow.Refresh)
+}
+
+func refreshStatus(f *flow.Flow, e Env) Result {
+	ex, r := refreshed(f)
+	if r != nil {
+		return *r
+	}
+	return statusAndJSON(ex, http.StatusOK)
+}
+
+func refreshShape(f *flow.Flow, e Env) Result {
+	ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
+	if r != nil {
+		return *r
+	}
+	if p := stringField(obj, "access"); p != "" {
+		return fail([]string{ex.Step}, "the refresh answer %s", p)
+	}
+	return pass(ex.Step)
+}
+
+func refreshFields(f *flow.Flow, e Env) Result {
+	ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
+	if r != nil {
+		return *r
+	}
+	return onlyFields(ex, obj, "access")
+}
+
+func refreshJTIFresh(f *flow.Flow, e Env) Result {
+	seen := map[string]string{}
+	var problems, steps []string
+	judged := 0
+	for _, it := range issuedTokens(f) {
+		if it.tok == nil {
+			continue
+		}
+		jti := show(it.tok.Claims["jti"])
+		if it.tok.Claims["jti"] == nil {
+			continue
+		}
+		if it.kind == "access" && it.step != flow.Create {
+			judged++
+			if first, dup := seen[jti]; dup {
+				problems = append(problems, fmt.Sprintf("%s reuses jti %s of the %s", it.label, jti, first))
+				steps = appendOnce(steps, it.step)
 			}
-			return fail([]string{flow.Refresh}, "%s %s answered %s, Allow: %s. The page documents GET with a JSON body; if the server is meant to take another method, set endpoints.refresh.method (ZS_REFRESH_METHOD) to it, or waive REFRESH-METHOD",
-				ex.Request.Method, pathOf(ex.Request.URL), ex.Summary(), allow)
 		}
-		return pass(flow.Refresh)
+		if _, dup := seen[jti]; !dup {
+			seen[jti] = it.label
+		}
 	}
-	registry["REFRESH-STATUS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := refreshed(f)
-		if r != nil {
-			return *r
-		}
-		return statusAndJSON(ex, http.StatusOK)
+	if judged == 0 {
+		return skip("no refreshed access token with a jti; see REFRESH-SHAPE and CLAIM-JTI")
 	}
-	registry["REFRESH-SHAPE"] = func(f *flow.Flow, e Env) Result {
-		ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
-		if r != nil {
-			return *r
-		}
-		if p := stringField(obj, "access"); p != "" {
-			return fail([]string{ex.Step}, "the refresh answer %s", p)
-		}
-		return pass(ex.Step)
+	if len(problems) > 0 {
+		return fail(steps, "%s", join(problems))
 	}
-	registry["REFRESH-FIELDS"] = func(f *flow.Flow, e Env) Result {
-		ex, obj, r := answer(f, refreshedStep(f), "REFRESH-STATUS")
-		if r != nil {
-			return *r
-		}
-		return onlyFields(ex, obj, "access")
+	return pass()
+}
+
+func refreshIdentity(f *flow.Flow, e Env) Result {
+	source := token(f, "create refresh token")
+	if source == nil {
+		return skip("no decodable create refresh token; see CREATE-SHAPE")
 	}
-	registry["REFRESH-JTI-FRESH"] = func(f *flow.Flow, e Env) Result {
-		seen := map[string]string{}
-		var problems, steps []string
-		judged := 0
-		for _, it := range issuedTokens(f) {
-			if it.tok == nil {
-				continue
-			}
-			jti := show(it.tok.Claims["jti"])
-			if it.tok.Claims["jti"] == nil {
-				continue
-			}
-			if it.kind == "access" && it.step != flow.Create {
-				judged++
-				if first, dup := seen[jti]; dup {
-					problems = append(problems, fmt.Sprintf("%s reuses jti %s of the %s", it.label, jti, first))
-					steps = appendOnce(steps, it.step)
-				}
-			}
-			if _, dup := seen[jti]; !dup {
-				seen[jti] = it.label
+	return judgeTokens(f, refreshedOnly, "no decodable refreshed access token; see REFRESH-SHAPE", func(it issued) (string, bool) {
+		var drift []string
+		for _, c := range identityClaims {
+			if !same(it.tok.Claims[c], source.tok.Claims[c]) {
+				drift = append(drift, fmt.Sprintf("%s %s where the refresh token has %s", c, show(it.tok.Claims[c]), show(source.tok.Claims[c])))
 			}
 		}
-		if judged == 0 {
-			return skip("no refreshed access token with a jti; see REFRESH-SHAPE and CLAIM-JTI")
-		}
-		if len(problems) > 0 {
-			return fail(steps, "%s", join(problems))
-		}
-		return pass()
+		return join(drift), true
+	})
+}
+
+func refreshAccessWorks(f *flow.Flow, e Env) Result {
+	ex, r := need(f, flow.MeRefreshed)
+	if r != nil {
+		return *r
 	}
-	registry["REFRESH-IDENTITY"] = func(f *flow.Flow, e Env) Result {
-		source := token(f, "create refresh token")
-		if source == nil {
-			return skip("no decodable create refresh token; see CREATE-SHAPE")
-		}
-		return judgeTokens(f, refreshedOnly, "no decodable refreshed access token; see REFRESH-SHAPE", func(it issued) (string, bool) {
-			var drift []string
-			for _, c := range identityClaims {
-				if !same(it.tok.Claims[c], source.tok.Claims[c]) {
-					drift = append(drift, fmt.Sprintf("%s %s where the refresh token has %s", c, show(it.tok.Claims[c]), show(source.tok.Claims[c])))
-				}
-			}
-			return join(drift), true
-		})
+	if ex.Status() != http.StatusOK {
+		return fail([]string{flow.MeRefreshed}, "/users/me/ with the refreshed access token: expected 200, got %s", ex.Summary())
 	}
-	registry["REFRESH-ACCESS-WORKS"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.MeRefreshed)
-		if r != nil {
-			return *r
-		}
-		if ex.Status() != http.StatusOK {
-			return fail([]string{flow.MeRefreshed}, "/users/me/ with the refreshed access token: expected 200, got %s", ex.Summary())
-		}
-		obj, err := ex.Object()
-		it := token(f, "refreshed access token")
-		if err == nil && it != nil && !sameIdentity(obj["id"], it.tok.Claims["user_id"]) {
-			return fail([]string{flow.MeRefreshed}, "/users/me/ with the refreshed token names id %s, the token's user_id is %s", show(obj["id"]), show(it.tok.Claims["user_id"]))
-		}
-		return pass(flow.MeRefreshed)
+	obj, err := ex.Object()
+	it := token(f, "refreshed access token")
+	if err == nil && it != nil && !sameIdentity(obj["id"], it.tok.Claims["user_id"]) {
+		return fail([]string{flow.MeRefreshed}, "/users/me/ with the refreshed token names id %s, the token's user_id is %s", show(obj["id"]), show(it.tok.Claims["user_id"]))
 	}
-	registry["REFRESH-REUSABLE"] = func(f *flow.Flow, e Env) Result {
-		ex, r := need(f, flow.RefreshAgain)
-		if r != nil {
-			return *r
-		}
-		if ex.Status() != http.StatusOK {
-			return fail([]string{flow.RefreshAgain}, "a second refresh with the same refresh token: expected 200, got %s", ex.Summary())
-		}
-		obj, err := ex.Object()
-		if err != nil || stringField(obj, "access") != "" {
-			return fail([]string{flow.RefreshAgain}, "a second refresh answered 200 without an access token")
-		}
-		return pass(flow.RefreshAgain)
+	return pass(flow.MeRefreshed)
+}
+
+func refreshReusable(f *flow.Flow, e Env) Result {
+	ex, r := need(f, flow.RefreshAgain)
+	if r != nil {
+		return *r
 	}
-	registry["KEY-SIGNATURE"] = func(f *flow.Flow, e Env) Result {
-		if len(e.SigningKey) == 0 {
-			return skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key) to verify signatures")
-		}
-		return eachToken(f, func(it issued) string {
-			if err := tokens.Verify(it.raw, e.SigningKey, e.Algorithm); err != nil {
-				return err.Error()
-			}
-			return ""
-		})
+	if ex.Status() != http.StatusOK {
+		return fail([]string{flow.RefreshAgain}, "a second refresh with the same refresh token: expected 200, got %s", ex.Summary())
 	}
+	obj, err := ex.Object()
+	if err != nil || stringField(obj, "access") != "" {
+		return fail([]string{flow.RefreshAgain}, "a second refresh answered 200 without an access token")
+	}
+	return pass(flow.RefreshAgain)
+}
+
+func keySignature(f *flow.Flow, e Env) Result {
+	if len(e.SigningKey) == 0 {
+		return skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key) to verify signatures")
+	}
+	return eachToken(f, func(it issued) string {
+		if err := tokens.Verify(it.raw, e.SigningKey, e.Algorithm); err != nil {
+			return err.Error()
+		}
+		return ""
+	})
 }
 
 // refreshedStep names the refresh exchange the other refresh clauses judge.

@@ -4,6 +4,7 @@
 package flow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -58,13 +59,14 @@ type Options struct {
 }
 
 type walker struct {
-	o Options
-	f *Flow
+	ctx context.Context
+	o   Options
+	f   *Flow
 }
 
-// Run walks the flow. It never fails: what went wrong is in the exchanges and NotSent.
-func Run(o Options) *Flow {
-	w := &walker{o: o, f: &Flow{Target: o.Target, Replay: o.Recorded != nil, Email: o.Email, Exchanges: map[string]*httpx.Exchange{}, NotSent: map[string]string{}}}
+// Run walks the flow under ctx. It never fails: what went wrong is in the exchanges and NotSent.
+func Run(ctx context.Context, o Options) *Flow {
+	w := &walker{ctx: ctx, o: o, f: &Flow{Target: o.Target, Replay: o.Recorded != nil, Email: o.Email, Exchanges: map[string]*httpx.Exchange{}, NotSent: map[string]string{}}}
 	start := o.Client.Requests()
 	defer func() { w.f.Requests = o.Client.Requests() - start }()
 	cfg := o.Config
@@ -123,7 +125,7 @@ func (w *walker) send(step string, ep config.Endpoint, auth string, body []byte,
 	if auth != "" {
 		h.Set("Authorization", auth)
 	}
-	ex := w.o.Client.Do(httpx.Call{Step: step, Method: ep.Method, Path: ep.Path, Header: h, Body: body, Password: password})
+	ex := w.o.Client.Do(w.ctx, httpx.Call{Step: step, Method: ep.Method, Path: ep.Path, Header: h, Body: body, Password: password})
 	w.f.Exchanges[step] = ex
 	return ex
 }

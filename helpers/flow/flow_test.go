@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -48,7 +49,7 @@ func TestOneLogInAndTheFallbackAfter405(t *testing.T) {
 	calls := map[string]int{}
 	srv := httptest.NewServer(upstreamLike(calls))
 	defer srv.Close()
-	f := Run(Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw", Target: srv.URL})
+	f := Run(context.Background(), Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw", Target: srv.URL})
 	if calls["POST /v1/zonesmart/auth/jwt/create/"] != 1 {
 		t.Fatalf("the flow must log in exactly once: %v", calls)
 	}
@@ -71,7 +72,7 @@ func TestOneLogInAndTheFallbackAfter405(t *testing.T) {
 
 func TestUnreachableTargetStopsAfterTheLogIn(t *testing.T) {
 	c := httpx.New("http://127.0.0.1:9", time.Second)
-	f := Run(Options{Client: c, Config: defaults(t), Email: "a@b", Password: "pw"})
+	f := Run(context.Background(), Options{Client: c, Config: defaults(t), Email: "a@b", Password: "pw"})
 	if f.Fatal == "" || len(f.Exchanges) != 1 || c.Requests() != 1 {
 		t.Fatalf("expected one failed log-in and nothing else: fatal %q, %d exchanges", f.Fatal, len(f.Exchanges))
 	}
@@ -81,7 +82,7 @@ func TestReplaySendsOnlyRecordedSteps(t *testing.T) {
 	calls := map[string]int{}
 	srv := httptest.NewServer(upstreamLike(calls))
 	defer srv.Close()
-	f := Run(Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw",
+	f := Run(context.Background(), Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw",
 		Recorded: func(step string) bool { return step == Create || step == Me }})
 	if len(f.Exchanges) != 2 || f.NotSent[MeAnonymous] == "" {
 		t.Fatalf("replay should send only recorded steps: %v", calls)

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -20,16 +19,18 @@ import (
 const MaxBody = 1 << 20
 
 // Client sends the suite's requests. It never follows redirects (a redirect must not carry
-// credentials elsewhere), bounds every request and the whole run, and counts what it sends.
+// credentials elsewhere), bounds every request, and counts what it sends. Every request runs
+// under its caller's context: cancelling it (an interrupt, Ginkgo's timeout) ends the request in
+// flight and any wait before a retry, and the context's deadline is the run budget.
 type Client struct {
 	Base          string
 	HTTP          *http.Client
 	Timeout       time.Duration
 	Retries       int
 	MaxRetryAfter time.Duration
-	Deadline      time.Time // the run budget's end; zero: none
 	Now           func() time.Time
-	Sleep         func(time.Duration)
+	// Wait waits d before a retry, or returns early with the context's error.
+	Wait func(ctx context.Context, d time.Duration) error
 
 	// Observe sees every exchange: the suite registers tokens with the redactor here.
 	Observe func(*Exchange)
@@ -38,7 +39,6 @@ type Client struct {
 	Times func(*http.Response) (sent, received time.Time, ok bool)
 
 	requests atomic.Int64
-	mu       sync.Mutex
 }
 
 // New returns a client for base with the given bounds.
@@ -48,7 +48,19 @@ func New(base string, timeout time.Duration) *Client {
 		HTTP:    &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), CheckRedirect: noRedirects},
 		Timeout: timeout,
 		Now:     time.Now,
-		Sleep:   time.Sleep,
+		Wait:    wait,
+	}
+}
+
+// wait sleeps d unless ctx ends first.
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -75,8 +87,9 @@ type Call struct {
 // DELETE, and DELETE with the password deletes the account.
 var allowedMethods = map[string]bool{http.MethodGet: true, http.MethodPost: true}
 
-// Do sends the call and returns its exchange; it never returns an error, the exchange holds it.
-func (c *Client) Do(call Call) *Exchange {
+// Do sends the call under ctx and returns its exchange; it never returns an error, the exchange
+// holds it.
+func (c *Client) Do(ctx context.Context, call Call) *Exchange {
 	ex := &Exchange{Step: call.Step, Request: Request{Method: call.Method, URL: c.Base + call.Path, Header: call.Header.Clone(), Body: call.Body}}
 	if !allowedMethods[call.Method] {
 		ex.Err = fmt.Sprintf("refused to send %s: the suite sends only GET and POST, never a call that could change or delete data", call.Method)
@@ -84,7 +97,7 @@ func (c *Client) Do(call Call) *Exchange {
 	}
 	for {
 		ex.Attempts++
-		retry, wait := c.once(ex)
+		retry, wait := c.once(ctx, ex)
 		if !retry {
 			break
 		}
@@ -94,14 +107,19 @@ func (c *Client) Do(call Call) *Exchange {
 			why = "a request carrying a password is never retried"
 		case ex.Attempts > c.Retries:
 			why = fmt.Sprintf("gave up after %d attempts (http.retries, ZS_HTTP_RETRIES)", ex.Attempts)
-		case !c.Deadline.IsZero() && c.Now().Add(wait).After(c.Deadline):
+		case budgetEndsWithin(ctx, c.Now(), wait):
 			why = "no run budget left to wait (http.run_budget, ZS_RUN_BUDGET)"
 		}
 		if why != "" {
 			rateLimited(ex, why)
 			break
 		}
-		c.Sleep(wait)
+		if err := c.Wait(ctx, wait); err != nil {
+			// The run ended while waiting to retry: the last answer was one to retry, not judge.
+			ex.Err = stopped(ctx, ex.Request.URL)
+			ex.Response = nil
+			break
+		}
 	}
 	if c.Observe != nil {
 		c.Observe(ex)
@@ -110,14 +128,17 @@ func (c *Client) Do(call Call) *Exchange {
 }
 
 // once sends one attempt and says whether a retry may help, and after how long.
-func (c *Client) once(ex *Exchange) (bool, time.Duration) {
+func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 	ex.Response, ex.Err = nil, ""
-	ctx := context.Background()
+	if ctx.Err() != nil {
+		ex.Err = stopped(ctx, ex.Request.URL)
+		return false, 0
+	}
 	timeout := c.Timeout
-	if !c.Deadline.IsZero() {
-		left := c.Deadline.Sub(c.Now())
+	if dl, ok := ctx.Deadline(); ok {
+		left := dl.Sub(c.Now())
 		if left <= 0 {
-			ex.Err = "run budget spent: no time left for this request (raise http.run_budget / ZS_RUN_BUDGET)"
+			ex.Err = budgetSpent
 			return false, 0
 		}
 		if left < timeout {
@@ -140,6 +161,10 @@ func (c *Client) once(ex *Exchange) (bool, time.Duration) {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		ex.Received = c.Now()
+		if errors.Is(err, context.Canceled) {
+			ex.Err = stopped(ctx, ex.Request.URL)
+			return false, 0
+		}
 		ex.Err = describe(err, ex.Request.URL, timeout)
 		return retryable(err), backoff(ex.Attempts)
 	}
@@ -179,6 +204,22 @@ func rateLimited(ex *Exchange, why string) {
 	}
 	ex.Err = fmt.Sprintf("rate limited: 429 Too Many Requests with Retry-After %q; %s", ex.Response.Header.Get("Retry-After"), why)
 	ex.Response = nil
+}
+
+const budgetSpent = "run budget spent: no time left for this request (raise http.run_budget / ZS_RUN_BUDGET)"
+
+// budgetEndsWithin reports whether the run budget (ctx's deadline) ends within d of now.
+func budgetEndsWithin(ctx context.Context, now time.Time, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && now.Add(d).After(dl)
+}
+
+// stopped says why a request under an ended context was not answered.
+func stopped(ctx context.Context, target string) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return budgetSpent
+	}
+	return fmt.Sprintf("interrupted: the run was stopped before %s answered", target)
 }
 
 func backoff(attempt int) time.Duration { return time.Duration(250<<(attempt-1)) * time.Millisecond }

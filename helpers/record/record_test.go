@@ -1,6 +1,7 @@
 package record
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -124,7 +125,7 @@ func TestRecordingReplaysWithRedactedCredentials(t *testing.T) {
 		}
 		return out
 	}
-	login := c.Do(httpx.Call{Step: "create", Method: "POST", Path: "/v1/zonesmart/auth/jwt/create/", Header: h(""),
+	login := c.Do(context.Background(), httpx.Call{Step: "create", Method: "POST", Path: "/v1/zonesmart/auth/jwt/create/", Header: h(""),
 		Body: []byte(`{"email":"` + email + `","password":"` + Placeholder + `"}`)})
 	obj, err := login.Object()
 	if err != nil {
@@ -140,7 +141,7 @@ func TestRecordingReplaysWithRedactedCredentials(t *testing.T) {
 		{Step: "me-example-token", Method: "GET", Path: "/users/me/", Header: h("JWT " + flow.PageAccessToken)},
 		{Step: "refresh", Method: "GET", Path: "/auth/jwt/refresh/", Header: h(""), Body: []byte(`{"refresh":"` + gotRefresh + `"}`)},
 	} {
-		if ex := c.Do(call); ex.Response == nil {
+		if ex := c.Do(context.Background(), call); ex.Response == nil {
 			t.Errorf("%s did not match its recording: %s", call.Step, ex.Err)
 		}
 	}

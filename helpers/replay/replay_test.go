@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestExactRequestMatches(t *testing.T) {
 	c := httpx.New(base, time.Second)
 	s := Start(c.HTTP, base, set.ForStep("create"))
 	defer s.Stop()
-	ex := c.Do(httpx.Call{Method: "POST", Path: "/v1/zonesmart/auth/jwt/create/",
+	ex := c.Do(context.Background(), httpx.Call{Method: "POST", Path: "/v1/zonesmart/auth/jwt/create/",
 		Header: http.Header{"Content-Type": {"application/json"}},
 		Body:   []byte(`{"password":"4815162342","email":"admin@zonesmart.ru"}`)})
 	if ex.Status() != 200 || ex.Header("Content-Type") != "application/json" {
@@ -64,7 +65,7 @@ func TestMismatchesAreNamed(t *testing.T) {
 	for _, tc := range cases {
 		c := httpx.New(base, time.Second)
 		s := Start(c.HTTP, base, set.Fixtures)
-		ex := c.Do(tc.call)
+		ex := c.Do(context.Background(), tc.call)
 		if ex.Response != nil || !strings.Contains(ex.Err, tc.want) {
 			t.Errorf("%s %s: got %q, want %q", tc.call.Method, tc.call.Path, ex.Err, tc.want)
 		}
@@ -103,7 +104,7 @@ exchanges:
 	s := Start(c.HTTP, base, set.Fixtures)
 	defer s.Stop()
 	c.Times = s.Times
-	ex := c.Do(httpx.Call{Method: "GET", Path: "/users/me/"})
+	ex := c.Do(context.Background(), httpx.Call{Method: "GET", Path: "/users/me/"})
 	if ex.Status() != 401 || ex.Sent.Format(time.RFC3339) != "2026-01-02T03:04:05Z" {
 		t.Fatalf("recorded time not used: %+v", ex)
 	}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/zonesmart/jwt-conformance/helpers/checks"
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 )
 
-// Kind is the reported verdict of one clause.
+// Kind is the one vocabulary of verdicts: what a check finds (pass, fail, skip), what a clause
+// is reported as once severity and waivers apply (warn, waived), and a clause no spec judged
+// (not-run). Checks, specs, reports and the kill matrix all carry this type, never their own
+// strings; a new kind (such as one for a broken environment) is added here and ranked in Rank.
 type Kind string
 
 const (
@@ -21,7 +23,46 @@ const (
 	Warn   Kind = "warn"
 	Waived Kind = "waived"
 	Skip   Kind = "skip"
+	NotRun Kind = "not-run"
 )
+
+// Kinds lists every verdict, in the order summaries count them.
+var Kinds = []Kind{Pass, Fail, Warn, Waived, Skip, NotRun}
+
+// Rank orders verdicts from least to most severe: a clause judged by several specs takes the
+// worst of them.
+func (k Kind) Rank() int {
+	switch k {
+	case Skip:
+		return 1
+	case Pass:
+		return 2
+	case Waived:
+		return 3
+	case Warn:
+		return 4
+	case Fail:
+		return 5
+	}
+	return 0 // NotRun and anything unknown
+}
+
+// Words is the verdict as prose ("not run"), for summaries and tables.
+func (k Kind) Words() string {
+	if k == NotRun {
+		return "not run"
+	}
+	return string(k)
+}
+
+// Finding is a check's result as far as the verdict cares: its kind (Pass, Fail or Skip), the
+// line that explains it, and whether it is a failure of the run itself (the target never
+// answered), which fails whatever the clause's severity or waiver.
+type Finding struct {
+	Kind    Kind
+	Message string
+	Fatal   bool
+}
 
 // Decision is a verdict and the line that explains it.
 type Decision struct {
@@ -30,11 +71,11 @@ type Decision struct {
 }
 
 // Decide applies severity, strict mode and waivers to a result.
-func Decide(cl clauses.Clause, r checks.Result, cfg *config.Config, now time.Time) Decision {
-	switch r.Outcome {
-	case checks.Pass:
+func Decide(cl clauses.Clause, r Finding, cfg *config.Config, now time.Time) Decision {
+	switch r.Kind {
+	case Pass:
 		return Decision{Kind: Pass}
-	case checks.Skip:
+	case Skip:
 		return Decision{Kind: Skip, Message: r.Message}
 	}
 	head := Headline(cl)

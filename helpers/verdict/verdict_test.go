@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonesmart/jwt-conformance/helpers/checks"
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 )
@@ -13,7 +12,7 @@ import (
 var (
 	must   = clauses.Clause{ID: "REFRESH-METHOD", Severity: clauses.Must, Section: "Using the refresh token", Statement: "s"}
 	should = clauses.Clause{ID: "CLAIM-EXTRA", Severity: clauses.Should, Section: "Obtaining tokens", Statement: "s"}
-	broken = checks.Result{Outcome: checks.Fail, Message: "405"}
+	broken = Finding{Kind: Fail, Message: "405"}
 	now    = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 )
 
@@ -29,16 +28,16 @@ func TestSeverityAndStrict(t *testing.T) {
 	if d := Decide(should, broken, cfg, now); d.Kind != Fail {
 		t.Errorf("SHOULD must fail in strict mode: %+v", d)
 	}
-	if d := Decide(must, checks.Result{Outcome: checks.Pass}, cfg, now); d.Kind != Pass {
+	if d := Decide(must, Finding{Kind: Pass}, cfg, now); d.Kind != Pass {
 		t.Errorf("pass: %+v", d)
 	}
-	if d := Decide(must, checks.Result{Outcome: checks.Skip, Message: "needs key"}, cfg, now); d.Kind != Skip || !strings.Contains(d.Message, "needs key") {
+	if d := Decide(must, Finding{Kind: Skip, Message: "needs key"}, cfg, now); d.Kind != Skip || !strings.Contains(d.Message, "needs key") {
 		t.Errorf("skip: %+v", d)
 	}
 }
 
 func TestUnreachableTargetFailsEvenShouldClauses(t *testing.T) {
-	if d := Decide(should, checks.Result{Outcome: checks.Fail, Message: "target unreachable", Fatal: true}, &config.Config{}, now); d.Kind != Fail {
+	if d := Decide(should, Finding{Kind: Fail, Message: "target unreachable", Fatal: true}, &config.Config{}, now); d.Kind != Fail {
 		t.Errorf("a fatal result must fail a SHOULD clause too: %+v", d)
 	}
 }
@@ -51,7 +50,7 @@ func TestWaivers(t *testing.T) {
 	if d := Decide(must, broken, cfg, now.AddDate(0, 1, 0)); d.Kind != Fail || !strings.Contains(d.Message, "expired on 2026-12-01") {
 		t.Errorf("expired waiver must fail, saying so: %+v", d)
 	}
-	if d := Decide(must, checks.Result{Outcome: checks.Pass}, cfg, now); d.Kind != Pass {
+	if d := Decide(must, Finding{Kind: Pass}, cfg, now); d.Kind != Pass {
 		t.Errorf("a waived clause that holds passes: %+v", d)
 	}
 }
