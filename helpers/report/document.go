@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // SuiteVersion is the conformance suite's version. Test binaries carry no VCS stamp, so it is
@@ -76,25 +77,27 @@ type document struct {
 }
 
 type count struct {
-	Verdict string
+	Verdict verdict.Kind
 	N       int
 }
 
 type endpointGroup struct {
 	Name   string
 	Title  string
-	Worst  string
+	Worst  verdict.Kind
 	Total  int
 	Counts []count // every verdict, in Verdicts order, zeros included
 }
 
 type clauseRow struct {
-	ID, Statement, Severity, Verdict, Section, Endpoint string
-	Note                                                string // the first line of the message behind a non-pass verdict
+	ID, Statement, Severity, Section, Endpoint string
+	Verdict                                    verdict.Kind
+	Note                                       string // the first line of the message behind a non-pass verdict
 }
 
 type note struct {
-	ID, Severity, Verdict, Message string
+	ID, Severity, Message string
+	Verdict               verdict.Kind
 }
 
 type failure struct {
@@ -102,7 +105,7 @@ type failure struct {
 }
 
 // Verdicts lists every verdict in the order reports show them.
-var Verdicts = []string{VerdictPass, VerdictFail, VerdictWarn, VerdictWaived, VerdictSkip, VerdictNotInRun}
+var Verdicts = verdict.Kinds
 
 func newDocument(s Summary, run Run) document {
 	red := run.Redact
@@ -130,27 +133,27 @@ func newDocument(s Summary, run Run) document {
 	}
 	groups := map[string]*endpointGroup{}
 	for _, name := range clauses.Endpoints {
-		groups[name] = &endpointGroup{Name: name, Title: red(orDefault(run.Endpoints[name], name)), Worst: VerdictNotInRun}
+		groups[name] = &endpointGroup{Name: name, Title: red(orDefault(run.Endpoints[name], name)), Worst: verdict.NotRun}
 	}
-	perGroup := map[string]map[string]int{}
+	perGroup := map[string]map[verdict.Kind]int{}
 	for _, c := range s.Clauses {
 		row := clauseRow{ID: c.ID, Statement: red(c.Statement), Severity: string(c.Severity), Verdict: c.Verdict, Section: red(c.Section), Endpoint: c.Endpoint}
 		message := ""
 		if lead := leadSpec(c); lead != nil {
 			message = red(strings.TrimSpace(lead.Message))
 		}
-		if c.Verdict != VerdictPass {
+		if c.Verdict != verdict.Pass {
 			row.Note = firstLine(message)
 		}
 		d.Clauses = append(d.Clauses, row)
 		switch c.Verdict {
-		case VerdictWarn, VerdictWaived:
+		case verdict.Warn, verdict.Waived:
 			d.Notes = append(d.Notes, note{ID: c.ID, Severity: row.Severity, Verdict: c.Verdict, Message: message})
-		case VerdictSkip:
+		case verdict.Skip:
 			d.Skipped = append(d.Skipped, note{ID: c.ID, Severity: row.Severity, Verdict: c.Verdict, Message: message})
-		case VerdictFail:
+		case verdict.Fail:
 			for _, sv := range c.Specs {
-				if sv.Verdict == VerdictFail {
+				if sv.Verdict == verdict.Fail {
 					d.Failures = append(d.Failures, failure{ID: c.ID, Severity: row.Severity, Section: row.Section, Statement: row.Statement,
 						Spec: red(sv.Text), Message: red(strings.TrimSpace(sv.Message)), Exchange: red(strings.TrimRight(sv.Exchange, "\n"))})
 				}
@@ -158,15 +161,15 @@ func newDocument(s Summary, run Run) document {
 		}
 		g, ok := groups[c.Endpoint]
 		if !ok {
-			g = &endpointGroup{Name: c.Endpoint, Title: red(c.Endpoint), Worst: VerdictNotInRun}
+			g = &endpointGroup{Name: c.Endpoint, Title: red(c.Endpoint), Worst: verdict.NotRun}
 			groups[c.Endpoint] = g
 		}
 		g.Total++
 		if perGroup[c.Endpoint] == nil {
-			perGroup[c.Endpoint] = map[string]int{}
+			perGroup[c.Endpoint] = map[verdict.Kind]int{}
 		}
 		perGroup[c.Endpoint][c.Verdict]++
-		if rank[c.Verdict] > rank[g.Worst] {
+		if c.Verdict.Rank() > g.Worst.Rank() {
 			g.Worst = c.Verdict
 		}
 	}
@@ -193,14 +196,14 @@ func newDocument(s Summary, run Run) document {
 			d.Totals = append(d.Totals, count{v, n})
 		}
 	}
-	d.Failed = s.Counts[VerdictFail] > 0 || len(s.Other) > 0
+	d.Failed = s.Counts[verdict.Fail] > 0 || len(s.Other) > 0
 	var parts []string
 	for _, t := range d.Totals {
-		parts = append(parts, fmt.Sprintf("%d %s", t.N, t.Verdict))
+		parts = append(parts, fmt.Sprintf("%d %s", t.N, t.Verdict.Words()))
 	}
 	switch {
-	case s.Counts[VerdictFail] > 0:
-		d.Headline = fmt.Sprintf("FAIL: %d of %d clauses fail (%s)", s.Counts[VerdictFail], len(s.Clauses), strings.Join(parts, ", "))
+	case s.Counts[verdict.Fail] > 0:
+		d.Headline = fmt.Sprintf("FAIL: %d of %d clauses fail (%s)", s.Counts[verdict.Fail], len(s.Clauses), strings.Join(parts, ", "))
 	case len(s.Other) > 0:
 		d.Headline = fmt.Sprintf("FAIL: the run itself failed outside any clause (%s)", strings.Join(parts, ", "))
 	default:

@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // The page is one file with its style and script inline: it opens from disk, offline, and
@@ -15,8 +17,6 @@ var htmlTemplate string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"lines": func(s string) int { return strings.Count(s, "\n") + 1 },
-	// A verdict as a CSS class: "not run" → "not-run".
-	"class": func(v string) string { return strings.ReplaceAll(v, " ", "-") },
 }).Parse(htmlTemplate))
 
 // WriteHTML writes the conformance report as one self-contained HTML page: the same content as
@@ -26,6 +26,6 @@ func WriteHTML(w io.Writer, s Summary, run Run) error {
 	d := newDocument(s, run)
 	return page.Execute(w, struct {
 		document
-		Verdicts []string
+		Verdicts []verdict.Kind
 	}{d, Verdicts})
 }

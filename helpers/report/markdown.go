@@ -4,16 +4,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // verdictMark makes verdicts scannable in a Markdown table (and in a CI job summary).
-var verdictMark = map[string]string{
-	VerdictPass:     "✅ pass",
-	VerdictFail:     "❌ **fail**",
-	VerdictWarn:     "⚠️ warn",
-	VerdictWaived:   "📝 waived",
-	VerdictSkip:     "⏭️ skip",
-	VerdictNotInRun: "➖ not run",
+var verdictMark = map[verdict.Kind]string{
+	verdict.Pass:   "✅ pass",
+	verdict.Fail:   "❌ **fail**",
+	verdict.Warn:   "⚠️ warn",
+	verdict.Waived: "📝 waived",
+	verdict.Skip:   "⏭️ skip",
+	verdict.NotRun: "➖ not run",
 }
 
 // WriteMarkdown writes the conformance report as Markdown: the run, a summary by endpoint, a
@@ -41,7 +43,7 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 
 	b.WriteString("## By endpoint\n\n| endpoint | clauses |")
 	for _, v := range Verdicts {
-		b.WriteString(" " + v + " |")
+		b.WriteString(" " + v.Words() + " |")
 	}
 	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(Verdicts)) + "\n")
 	for _, g := range d.Endpoints {
@@ -98,7 +100,7 @@ func writeNotes(b *strings.Builder, notes []note, none string) {
 		return
 	}
 	for _, n := range notes {
-		fmt.Fprintf(b, "- **%s** (%s, %s): %s\n", n.ID, n.Severity, n.Verdict, cell(n.Message))
+		fmt.Fprintf(b, "- **%s** (%s, %s): %s\n", n.ID, n.Severity, n.Verdict.Words(), cell(n.Message))
 	}
 }
 

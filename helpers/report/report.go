@@ -4,6 +4,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -13,27 +14,68 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // Entry names the suite writes into the report.
 const (
-	EntryVerdict    = "verdict"  // "warn: …" or "waived: …" on a spec that otherwise passed
-	EntryRequests   = "requests" // HTTP requests a spec (or the suite set-up) sent
-	EntryExchange   = "exchange" // a redacted transcript, attached when a spec fails
-	EntryEvidence   = "evidence" // the redacted flow summary, attached to the set-up
-	VerdictWarn     = "warn"
-	VerdictWaived   = "waived"
-	VerdictPass     = "pass"
-	VerdictFail     = "fail"
-	VerdictSkip     = "skip"
-	VerdictNotInRun = "not run"
+	EntryVerdict  = "verdict"  // a Verdict: what the spec decided on its clause
+	EntryRequests = "requests" // HTTP requests a spec (or the suite set-up) sent
+	EntryExchange = "exchange" // a redacted transcript, attached when a spec fails
+	EntryEvidence = "evidence" // the redacted flow summary, attached to the set-up
 )
+
+// The verdicts under their former names here.
+//
+// Deprecated: use the verdict package's Kind values.
+const (
+	VerdictWarn     = verdict.Warn
+	VerdictWaived   = verdict.Waived
+	VerdictPass     = verdict.Pass
+	VerdictFail     = verdict.Fail
+	VerdictSkip     = verdict.Skip
+	VerdictNotInRun = verdict.NotRun
+)
+
+// Verdict is the value of a spec's EntryVerdict report entry: Ginkgo keeps it as JSON in its
+// report, and Summarize decodes it, so no verdict is ever parsed back out of text.
+type Verdict struct {
+	Clause  string       `json:"clause"`
+	Kind    verdict.Kind `json:"kind"`
+	Message string       `json:"message,omitempty"` // redacted already
+}
+
+// String is how Ginkgo prints the entry on the console: "warn: …".
+func (v Verdict) String() string {
+	if v.Message == "" {
+		return string(v.Kind)
+	}
+	return string(v.Kind) + ": " + v.Message
+}
+
+// verdictOf decodes a spec's verdict entry, whether the report is the running suite's own (the
+// Go value) or one read back from JSON (another process's, or report.json).
+func verdictOf(sr types.SpecReport) (Verdict, bool) {
+	for _, e := range sr.ReportEntries {
+		if e.Name != EntryVerdict {
+			continue
+		}
+		if v, ok := e.Value.GetRawValue().(Verdict); ok {
+			return v, true
+		}
+		var v Verdict
+		if err := json.Unmarshal([]byte(e.Value.AsJSON), &v); err == nil && v.Kind != "" {
+			return v, true
+		}
+	}
+	return Verdict{}, false
+}
 
 // SpecVerdict is one spec's outcome.
 type SpecVerdict struct {
 	Clause  string
 	Text    string
-	Verdict string
+	Verdict verdict.Kind
 	Message string
 	// Exchange is the redacted transcript the suite attached to a failure, or "".
 	Exchange string
@@ -42,7 +84,7 @@ type SpecVerdict struct {
 // ClauseVerdict gathers a clause's specs into one verdict: the worst of them.
 type ClauseVerdict struct {
 	clauses.Clause
-	Verdict string
+	Verdict verdict.Kind
 	Specs   []SpecVerdict
 }
 
@@ -50,15 +92,13 @@ type ClauseVerdict struct {
 type Summary struct {
 	Clauses  []ClauseVerdict
 	Requests int
-	Counts   map[string]int
+	Counts   map[verdict.Kind]int
 	Other    []string // failures outside any clause (set-up, audit)
 }
 
-var rank = map[string]int{VerdictNotInRun: 0, VerdictSkip: 1, VerdictPass: 2, VerdictWaived: 3, VerdictWarn: 4, VerdictFail: 5}
-
 // Summarize reads a Ginkgo report.
 func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
-	s := Summary{Counts: map[string]int{}}
+	s := Summary{Counts: map[verdict.Kind]int{}}
 	bySpec := map[string][]SpecVerdict{}
 	for _, sr := range r.SpecReports {
 		for _, e := range sr.ReportEntries {
@@ -78,9 +118,9 @@ func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
 		}
 	}
 	for _, cl := range cat.Clauses {
-		cv := ClauseVerdict{Clause: cl, Verdict: VerdictNotInRun, Specs: bySpec[cl.ID]}
+		cv := ClauseVerdict{Clause: cl, Verdict: verdict.NotRun, Specs: bySpec[cl.ID]}
 		for _, sv := range cv.Specs {
-			if rank[sv.Verdict] > rank[cv.Verdict] {
+			if sv.Verdict.Rank() > cv.Verdict.Rank() {
 				cv.Verdict = sv.Verdict
 			}
 		}
@@ -90,26 +130,22 @@ func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
 	return s
 }
 
-func specVerdict(sr types.SpecReport) string {
+// specVerdict is the spec's state where Ginkgo decided (a failure, an interrupt, a skip, a
+// filter), else the verdict the spec attached (pass, warn, waived).
+func specVerdict(sr types.SpecReport) verdict.Kind {
 	switch {
 	case sr.State.Is(types.SpecStateFailureStates):
-		return VerdictFail
+		return verdict.Fail
 	case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
 		if sr.Failure.Message == "" {
-			return VerdictNotInRun // filtered out by labels or focus
+			return verdict.NotRun // filtered out by labels or focus
 		}
-		return VerdictSkip
+		return verdict.Skip
 	}
-	for _, e := range sr.ReportEntries {
-		if e.Name == EntryVerdict {
-			v := strings.Trim(e.StringRepresentation(), `"`)
-			if strings.HasPrefix(v, VerdictWaived) {
-				return VerdictWaived
-			}
-			return VerdictWarn
-		}
+	if v, ok := verdictOf(sr); ok && v.Kind != verdict.Fail && v.Kind != verdict.Skip {
+		return v.Kind
 	}
-	return VerdictPass
+	return verdict.Pass
 }
 
 // entryText returns the text of the spec's first report entry with the given name, or "".
@@ -126,16 +162,8 @@ func specMessage(sr types.SpecReport) string {
 	if sr.Failure.Message != "" {
 		return sr.Failure.Message
 	}
-	for _, e := range sr.ReportEntries {
-		if e.Name == EntryVerdict {
-			v := strings.Trim(e.StringRepresentation(), `"`)
-			for _, prefix := range []string{VerdictWarn + ": ", VerdictWaived + ": "} {
-				v = strings.TrimPrefix(v, prefix)
-			}
-			return v
-		}
-	}
-	return ""
+	v, _ := verdictOf(sr)
+	return v.Message
 }
 
 // WriteText prints the per-clause summary table.
@@ -153,12 +181,12 @@ func (s Summary) WriteText(w io.Writer) {
 		if len(note) > 110 {
 			note = note[:110] + "…"
 		}
-		fmt.Fprintf(w, "  %-22s %-6s %-8s %s\n", c.ID, c.Severity, strings.ToUpper(c.Verdict), note)
+		fmt.Fprintf(w, "  %-22s %-6s %-8s %s\n", c.ID, c.Severity, strings.ToUpper(c.Verdict.Words()), note)
 	}
 	var parts []string
-	for _, v := range []string{VerdictPass, VerdictFail, VerdictWarn, VerdictWaived, VerdictSkip, VerdictNotInRun} {
+	for _, v := range verdict.Kinds {
 		if n := s.Counts[v]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, v))
+			parts = append(parts, fmt.Sprintf("%d %s", n, v.Words()))
 		}
 	}
 	sort.Strings(s.Other)

@@ -2,12 +2,14 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 func spec(id string, state types.SpecState, msg string, entries ...types.ReportEntry) types.SpecReport {
@@ -17,6 +19,27 @@ func spec(id string, state types.SpecState, msg string, entries ...types.ReportE
 
 func entry(name, value string) types.ReportEntry {
 	return types.ReportEntry{Name: name, Value: types.WrapEntryValue(value)}
+}
+
+// verdictEntry is a spec's verdict entry as the running suite holds it: the Go value.
+func verdictEntry(kind verdict.Kind, msg string) types.ReportEntry {
+	return types.ReportEntry{Name: EntryVerdict, Value: types.WrapEntryValue(Verdict{Kind: kind, Message: msg})}
+}
+
+// decodedEntry is the same entry read back from another process or report.json: JSON only.
+func decodedEntry(t *testing.T, kind verdict.Kind, msg string) types.ReportEntry {
+	data, err := json.Marshal(verdictEntry(kind, msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e types.ReportEntry
+	if err := json.Unmarshal(data, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Value.GetRawValue() == nil || e.Value.AsJSON == "" {
+		t.Fatalf("the entry did not come back as JSON: %+v", e.Value)
+	}
+	return e
 }
 
 func TestSummarizeTakesTheWorstVerdictPerClause(t *testing.T) {
@@ -36,13 +59,14 @@ func TestSummarizeTakesTheWorstVerdictPerClause(t *testing.T) {
 		spec("A-PASS", types.SpecStatePassed, "", entry(EntryRequests, "2")),
 		spec("A-FAIL", types.SpecStatePassed, ""),
 		spec("A-FAIL", types.SpecStateFailed, "[A-FAIL · MUST · s] x\n  found: 405"),
-		spec("A-WARN", types.SpecStatePassed, "", entry(EntryVerdict, "warn: extra claim iat")),
-		spec("A-WAIVE", types.SpecStatePassed, "", entry(EntryVerdict, "waived: deviation (accepted: r)")),
+		spec("A-PASS", types.SpecStatePassed, "", verdictEntry(verdict.Pass, "")),
+		spec("A-WARN", types.SpecStatePassed, "", verdictEntry(verdict.Warn, "extra claim iat")),
+		spec("A-WAIVE", types.SpecStatePassed, "", decodedEntry(t, verdict.Waived, "deviation (accepted: r)")),
 		spec("A-SKIP", types.SpecStateSkipped, "needs the signing key"),
 		spec("A-NONE", types.SpecStateSkipped, ""),
 	}}
 	s := Summarize(r, cat)
-	want := map[string]string{"A-PASS": "pass", "A-FAIL": "fail", "A-WARN": "warn", "A-WAIVE": "waived", "A-SKIP": "skip", "A-NONE": "not run"}
+	want := map[string]verdict.Kind{"A-PASS": verdict.Pass, "A-FAIL": verdict.Fail, "A-WARN": verdict.Warn, "A-WAIVE": verdict.Waived, "A-SKIP": verdict.Skip, "A-NONE": verdict.NotRun}
 	for _, c := range s.Clauses {
 		if c.Verdict != want[c.ID] {
 			t.Errorf("%s: %s, want %s", c.ID, c.Verdict, want[c.ID])
@@ -53,7 +77,7 @@ func TestSummarizeTakesTheWorstVerdictPerClause(t *testing.T) {
 	}
 	var b bytes.Buffer
 	s.WriteText(&b)
-	for _, w := range []string{"A-FAIL                 MUST   FAIL     405", "extra claim iat", "HTTP requests sent: 11"} {
+	for _, w := range []string{"A-FAIL                 MUST   FAIL     405", "extra claim iat", "A-WAIVE                MUST   WAIVED   deviation (accepted: r)", "A-NONE                 MUST   NOT RUN", "1 not run", "HTTP requests sent: 11"} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("text summary lacks %q:\n%s", w, b.String())
 		}
