@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -225,6 +226,6 @@ var testKey = []byte(DefaultSigningKey)
 
 // The page's example tokens.
 const (
-	pageRefresh = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTU5OTY0NzYzNSwianRpIjoiZGI0ZDAwNzY4Mzk1NDIyOTk5NjdmODY5OTlhNzdiMzAiLCJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFkbWluQHpvbmVzbWFydC5ydSIsInBob25lIjpudWxsLCJ1c2VybmFtZSI6ImFkbWluIiwiYWNjZXNzX3VudGlsIjpudWxsLCJoYXNfYWNjZXNzIjpmYWxzZX0.QxvdJNqDUWopTYJDoRMy5tdmv6lXxaDpZ02EO8ekH5Q"
-	pageAccess  = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNTkxODc4ODM1LCJqdGkiOiIzM2VjNWMyMmZmMTc0MmY5YmVlZTk2ZGUwYTZkYjcwNyIsInVzZXJfaWQiOjEsImVtYWlsIjoiYWRtaW5Aem9uZXNtYXJ0LnJ1IiwicGhvbmUiOm51bGwsInVzZXJuYW1lIjoiYWRtaW4iLCJhY2Nlc3NfdW50aWwiOm51bGwsImhhc19hY2Nlc3MiOmZhbHNlfQ.oTSKvSgI8hd5k_5t1LsedEgo2_rS53m5uuhuVw2hCro"
+	pageRefresh = fixtures.PageRefreshToken
+	pageAccess  = fixtures.PageAccessToken
 )

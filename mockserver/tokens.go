@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"math"
 	"strconv"
 	"strings"
@@ -19,9 +20,9 @@ import (
 // not have; it takes their signatures as valid so that they are refused for what the real
 // server refuses them for, their expiry (see ME-EXPIRED-EXAMPLE).
 var pageTokens = map[string]bool{
-	"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTU5OTY0NzYzNSwianRpIjoiZGI0ZDAwNzY4Mzk1NDIyOTk5NjdmODY5OTlhNzdiMzAiLCJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFkbWluQHpvbmVzbWFydC5ydSIsInBob25lIjpudWxsLCJ1c2VybmFtZSI6ImFkbWluIiwiYWNjZXNzX3VudGlsIjpudWxsLCJoYXNfYWNjZXNzIjpmYWxzZX0.QxvdJNqDUWopTYJDoRMy5tdmv6lXxaDpZ02EO8ekH5Q": true,
-	"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNTkxODc4ODM1LCJqdGkiOiIzM2VjNWMyMmZmMTc0MmY5YmVlZTk2ZGUwYTZkYjcwNyIsInVzZXJfaWQiOjEsImVtYWlsIjoiYWRtaW5Aem9uZXNtYXJ0LnJ1IiwicGhvbmUiOm51bGwsInVzZXJuYW1lIjoiYWRtaW4iLCJhY2Nlc3NfdW50aWwiOm51bGwsImhhc19hY2Nlc3MiOmZhbHNlfQ.oTSKvSgI8hd5k_5t1LsedEgo2_rS53m5uuhuVw2hCro":  true,
-	"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNTkxODc5MzEyLCJqdGkiOiI2NDBlNWEwNDg1MTI0YmRkOTk0MDIyYmNhOGJhYjIxOSIsInVzZXJfaWQiOjEsImVtYWlsIjoiYWRtaW5Aem9uZXNtYXJ0LnJ1IiwicGhvbmUiOm51bGwsInVzZXJuYW1lIjoiYWRtaW4iLCJhY2Nlc3NfdW50aWwiOm51bGwsImhhc19hY2Nlc3MiOmZhbHNlfQ.OnO5lxDEhM_JVEL2bt0ewZMWVlkikjicT_p7mSv5WOo":  true,
+	fixtures.PageRefreshToken:         true,
+	fixtures.PageAccessToken:          true,
+	fixtures.PageRefreshedAccessToken: true,
 }
 
 const (

@@ -121,26 +121,40 @@ func FromLabels(labels []string) []string {
 type SpecInfo struct {
 	FullText string
 	Labels   []string
+	// Text is the spec's own sentence ("MUST answer 200"); when set, its MUST or SHOULD must be
+	// its clause's severity.
+	Text string
+	// Location is where the spec is declared (file:line), to name it in a problem.
+	Location string
 }
 
 // Audit checks the tie between catalogue and specs: every clause has a spec, every spec names
-// exactly one known clause, and no two specs share a full name (reports key on it).
+// exactly one known clause in the words of its severity, and no two specs share a full name
+// (reports key on it).
 func (c *Catalogue) Audit(specs []SpecInfo) []string {
 	var problems []string
 	covered := map[string]bool{}
-	seen := map[string]bool{}
+	seen := map[string]string{}
 	for _, s := range specs {
-		if seen[s.FullText] {
-			problems = append(problems, fmt.Sprintf("two specs share the full name %q", s.FullText))
+		at := ""
+		if s.Location != "" {
+			at = " (" + s.Location + ")"
 		}
-		seen[s.FullText] = true
+		if first, dup := seen[s.FullText]; dup {
+			problems = append(problems, fmt.Sprintf("two specs share the full name %q%s%s", s.FullText, first, at))
+		} else {
+			seen[s.FullText] = at
+		}
 		ids := FromLabels(s.Labels)
 		if len(ids) != 1 {
-			problems = append(problems, fmt.Sprintf("spec %q names %d clauses (%v); it must name exactly one", s.FullText, len(ids), ids))
+			problems = append(problems, fmt.Sprintf("spec %q%s names %d clauses (%v); it must name exactly one", s.FullText, at, len(ids), ids))
 		}
 		for _, id := range ids {
-			if _, ok := c.byID[id]; !ok {
-				problems = append(problems, fmt.Sprintf("spec %q names unknown clause %s", s.FullText, id))
+			cl, ok := c.byID[id]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("spec %q%s names unknown clause %s", s.FullText, at, id))
+			} else if p := severityWords(s.Text, cl.Severity); s.Text != "" && p != "" {
+				problems = append(problems, fmt.Sprintf("spec %q%s of %s %s", s.Text, at, id, p))
 			}
 			covered[id] = true
 		}
@@ -156,4 +170,21 @@ func (c *Catalogue) Audit(specs []SpecInfo) []string {
 		problems = append(problems, fmt.Sprintf("clause %s has no spec", id))
 	}
 	return problems
+}
+
+var severityWord = regexp.MustCompile(`\b(MUST|SHOULD)\b`)
+
+// severityWords says what is wrong with a spec sentence's MUST or SHOULD for a clause of the
+// given severity, or "" when its words are the clause's.
+func severityWords(text string, sev Severity) string {
+	words := severityWord.FindAllString(text, -1)
+	if len(words) == 0 {
+		return fmt.Sprintf("says neither MUST nor SHOULD; the clause is a %s", sev)
+	}
+	for _, w := range words {
+		if Severity(w) != sev {
+			return fmt.Sprintf("says %s; the clause is a %s: make the spec say %s, or the catalogue's severity %s", w, sev, sev, w)
+		}
+	}
+	return ""
 }

@@ -51,18 +51,21 @@ func TestAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := []SpecInfo{{"me one", []string{"clause:A-ONE", "live"}}, {"me two", []string{"clause:A-TWO"}}}
+	good := []SpecInfo{{FullText: "me one", Labels: []string{"clause:A-ONE", "live"}, Text: "MUST answer"}, {FullText: "me two", Labels: []string{"clause:A-TWO"}, Text: "SHOULD answer"}}
 	if p := c.Audit(good); len(p) != 0 {
 		t.Fatalf("clean specs audited with problems: %v", p)
 	}
 	bad := []SpecInfo{
-		{"me one", []string{"clause:A-ONE"}},
-		{"me one", []string{"clause:A-ONE"}},
-		{"no clause", nil},
-		{"unknown", []string{"clause:A-THREE"}},
+		{FullText: "me one", Labels: []string{"clause:A-ONE"}},
+		{FullText: "me one", Labels: []string{"clause:A-ONE"}, Location: "me.go:9"},
+		{FullText: "no clause"},
+		{FullText: "unknown", Labels: []string{"clause:A-THREE"}},
+		{FullText: "me weak", Labels: []string{"clause:A-ONE"}, Text: "SHOULD answer 200", Location: "me.go:12"},
+		{FullText: "me mute", Labels: []string{"clause:A-ONE"}, Text: "answers 200"},
 	}
 	got := strings.Join(c.Audit(bad), "\n")
-	for _, want := range []string{`share the full name "me one"`, `"no clause" names 0 clauses`, "unknown clause A-THREE", "clause A-TWO has no spec"} {
+	for _, want := range []string{`share the full name "me one" (me.go:9)`, `"no clause" names 0 clauses`, "unknown clause A-THREE", "clause A-TWO has no spec",
+		`spec "SHOULD answer 200" (me.go:12) of A-ONE says SHOULD; the clause is a MUST`, `"answers 200" of A-ONE says neither MUST nor SHOULD`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("audit output lacks %q:\n%s", want, got)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"net/http"
 	"strings"
 
@@ -31,7 +32,9 @@ const (
 var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain}
 
 // PageAccessToken is the access token printed on the page; it expired in June 2020.
-const PageAccessToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNTkxODc4ODM1LCJqdGkiOiIzM2VjNWMyMmZmMTc0MmY5YmVlZTk2ZGUwYTZkYjcwNyIsInVzZXJfaWQiOjEsImVtYWlsIjoiYWRtaW5Aem9uZXNtYXJ0LnJ1IiwicGhvbmUiOm51bGwsInVzZXJuYW1lIjoiYWRtaW4iLCJhY2Nlc3NfdW50aWwiOm51bGwsImhhc19hY2Nlc3MiOmZhbHNlfQ.oTSKvSgI8hd5k_5t1LsedEgo2_rS53m5uuhuVw2hCro"
+//
+// Deprecated: use fixtures.PageAccessToken.
+const PageAccessToken = fixtures.PageAccessToken
 
 // Flow is the evidence of one walk. It is plain data, so it crosses Ginkgo's parallel
 // processes as JSON.
@@ -85,7 +88,7 @@ func Run(ctx context.Context, o Options) *Flow {
 
 	w.sendIf(Me, access != "", "create issued no access token", cfg.Me, w.auth(access), nil, false)
 	w.send(MeAnonymous, cfg.Me, "", nil, false)
-	w.send(MeExampleToken, cfg.Me, w.auth(PageAccessToken), nil, false)
+	w.send(MeExampleToken, cfg.Me, w.auth(fixtures.PageAccessToken), nil, false)
 	w.sendIf(MeRefreshToken, refresh != "", "create issued no refresh token", cfg.Me, w.auth(refresh), nil, false)
 
 	refreshBody, _ := json.Marshal(map[string]string{"refresh": refresh})

@@ -20,6 +20,7 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 var (
@@ -125,11 +126,20 @@ func Run(ctx context.Context, dir string, env map[string]string, args ...string)
 	return res, nil
 }
 
-// Verdicts maps clause ID to verdict.
+// Kinds maps clause ID to verdict.
+func (r *Result) Kinds() map[string]verdict.Kind {
+	out := map[string]verdict.Kind{}
+	for _, c := range r.Summary.Clauses {
+		out[c.ID] = c.Verdict
+	}
+	return out
+}
+
+// Verdicts maps clause ID to verdict, as the verdict's string ("pass", "not-run").
 func (r *Result) Verdicts() map[string]string {
 	out := map[string]string{}
 	for _, c := range r.Summary.Clauses {
-		out[c.ID] = c.Verdict
+		out[c.ID] = string(c.Verdict)
 	}
 	return out
 }
@@ -138,7 +148,7 @@ func (r *Result) Verdicts() map[string]string {
 func (r *Result) Failing() []string {
 	var out []string
 	for _, c := range r.Summary.Clauses {
-		if c.Verdict == report.VerdictFail {
+		if c.Verdict == verdict.Fail {
 			out = append(out, c.ID)
 		}
 	}

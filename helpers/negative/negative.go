@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"net/http"
 	"time"
 
@@ -26,7 +27,7 @@ const (
 	// Garbage is a token that is not a JWS at all.
 	Garbage = "not-a-jwt"
 	// PageRefreshToken is the refresh token printed on the page; it expired in September 2020.
-	PageRefreshToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTU5OTY0NzYzNSwianRpIjoiZGI0ZDAwNzY4Mzk1NDIyOTk5NjdmODY5OTlhNzdiMzAiLCJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFkbWluQHpvbmVzbWFydC5ydSIsInBob25lIjpudWxsLCJ1c2VybmFtZSI6ImFkbWluIiwiYWNjZXNzX3VudGlsIjpudWxsLCJoYXNfYWNjZXNzIjpmYWxzZX0.QxvdJNqDUWopTYJDoRMy5tdmv6lXxaDpZ02EO8ekH5Q"
+	PageRefreshToken = fixtures.PageRefreshToken
 	// OversizedBytes is beyond common body limits: 1 MiB (nginx) and 2.5 MB (Django).
 	OversizedBytes = 3 << 20
 )

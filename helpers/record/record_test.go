@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
@@ -66,7 +66,7 @@ func TestRecordingReplaysWithRedactedCredentials(t *testing.T) {
 	rec.Record(exchange("create", "POST", "/v1/zonesmart/auth/jwt/create/", nil,
 		`{"email":"`+email+`","password":"`+password+`"}`, 200, json, `{"refresh":"`+refresh+`","access":"`+access+`"}`))
 	rec.Record(exchange("me", "GET", "/users/me/", http.Header{"Authorization": {"JWT " + access}}, "", 200, json, `{"id":1,"email":"`+email+`"}`))
-	rec.Record(exchange("me-example-token", "GET", "/users/me/", http.Header{"Authorization": {"JWT " + flow.PageAccessToken}}, "", 401,
+	rec.Record(exchange("me-example-token", "GET", "/users/me/", http.Header{"Authorization": {"JWT " + fixtures.PageAccessToken}}, "", 401,
 		http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`JWT realm="api"`}}, `{"detail":"Given token not valid for any token type"}`))
 	rec.Record(exchange("refresh", "GET", "/auth/jwt/refresh/", nil, `{"refresh":"`+refresh+`"}`, 200, json, `{"access":"`+newAccess+`"}`))
 	rec.Record(&httpx.Exchange{Step: "me-refreshed", Request: httpx.Request{Method: "GET", URL: target + "/users/me/"}, Err: "no answer within 10s"})
@@ -92,7 +92,7 @@ func TestRecordingReplaysWithRedactedCredentials(t *testing.T) {
 			t.Errorf("the recording holds %q", secret)
 		}
 	}
-	if !strings.Contains(all, signature(flow.PageAccessToken)) {
+	if !strings.Contains(all, signature(fixtures.PageAccessToken)) {
 		t.Error("the page's own token must stay as it is: the suite sends it verbatim")
 	}
 
@@ -138,7 +138,7 @@ func TestRecordingReplaysWithRedactedCredentials(t *testing.T) {
 	}
 	for _, call := range []httpx.Call{
 		{Step: "me", Method: "GET", Path: "/users/me/", Header: h("JWT " + gotAccess)},
-		{Step: "me-example-token", Method: "GET", Path: "/users/me/", Header: h("JWT " + flow.PageAccessToken)},
+		{Step: "me-example-token", Method: "GET", Path: "/users/me/", Header: h("JWT " + fixtures.PageAccessToken)},
 		{Step: "refresh", Method: "GET", Path: "/auth/jwt/refresh/", Header: h(""), Body: []byte(`{"refresh":"` + gotRefresh + `"}`)},
 	} {
 		if ex := c.Do(context.Background(), call); ex.Response == nil {

@@ -2,11 +2,12 @@ package tokens
 
 import (
 	"encoding/json"
+	"github.com/zonesmart/jwt-conformance/fixtures"
 	"strings"
 	"testing"
 )
 
-const pageRefresh = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTU5OTY0NzYzNSwianRpIjoiZGI0ZDAwNzY4Mzk1NDIyOTk5NjdmODY5OTlhNzdiMzAiLCJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFkbWluQHpvbmVzbWFydC5ydSIsInBob25lIjpudWxsLCJ1c2VybmFtZSI6ImFkbWluIiwiYWNjZXNzX3VudGlsIjpudWxsLCJoYXNfYWNjZXNzIjpmYWxzZX0.QxvdJNqDUWopTYJDoRMy5tdmv6lXxaDpZ02EO8ekH5Q"
+const pageRefresh = fixtures.PageRefreshToken
 
 func TestParsePageToken(t *testing.T) {
 	tok, err := Parse(pageRefresh)

@@ -16,6 +16,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/harness"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 	"github.com/zonesmart/jwt-conformance/mockserver"
 )
 
@@ -56,18 +57,18 @@ func judge(res *harness.Result, cat *clauses.Catalogue, expected []string) judge
 	if len(expected) > 0 {
 		j.exitWanted = 1
 	}
-	verdicts := res.Verdicts()
+	verdicts := res.Kinds()
 	for _, id := range expected {
 		if _, known := cat.Get(id); !known {
 			j.survived = append(j.survived, id+" (not in the clause catalogue: no spec checks it)")
 			continue
 		}
-		if v := verdicts[id]; v != report.VerdictFail {
+		if v := verdicts[id]; v != verdict.Fail {
 			j.survived = append(j.survived, fmt.Sprintf("%s (%s)", id, v))
 		}
 	}
 	for _, c := range res.Summary.Clauses {
-		if c.Verdict == report.VerdictFail && !slices.Contains(expected, c.ID) {
+		if c.Verdict == verdict.Fail && !slices.Contains(expected, c.ID) {
 			j.unexpected = append(j.unexpected, fmt.Sprintf("%s: %s", c.ID, finding(c)))
 		}
 	}
@@ -173,7 +174,7 @@ func TestKillMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j := judge(clean.res, cat, nil); !j.ok() || clean.res.Summary.Counts[report.VerdictPass] != len(cat.Clauses) {
+	if j := judge(clean.res, cat, nil); !j.ok() || clean.res.Summary.Counts[verdict.Pass] != len(cat.Clauses) {
 		t.Fatalf("the clean mock, with the key, in strict mode: every clause must pass; got %v\n%s",
 			clean.res.Summary.Counts, strings.Join(j.problems(), "\n"))
 	}
@@ -183,9 +184,9 @@ func TestKillMatrix(t *testing.T) {
 	}
 	keyed := keyedClauses(cleanUnkeyed.res)
 	for _, c := range cleanUnkeyed.res.Summary.Clauses {
-		want := report.VerdictPass
+		want := verdict.Pass
 		if keyed[c.ID] {
-			want = report.VerdictSkip
+			want = verdict.Skip
 		}
 		if c.Verdict != want {
 			t.Errorf("the clean mock, without the key: %s is %q, expected %q", c.ID, c.Verdict, want)

@@ -53,7 +53,7 @@ func TestReferenceMatchesTheReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	mockVerdicts, realVerdicts := mock.res.Verdicts(), real.Verdicts()
+	mockVerdicts, realVerdicts := mock.res.Kinds(), real.Kinds()
 	var differences []string
 	for _, c := range mock.res.Summary.Clauses {
 		if m, r := mockVerdicts[c.ID], realVerdicts[c.ID]; m != r {

@@ -28,6 +28,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/record"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // startReplica starts the replica in doc-literal mode (refresh answers the page's GET), with its
@@ -192,7 +193,7 @@ func sameVerdicts(t *testing.T, live, replayed *harness.Result) {
 				t.Errorf("%s: not in the replay", want.Text)
 			case slices.Contains(labels[want.Text], "live-only") || slices.Contains(labels[want.Text], "needs-key"):
 				// Live-only behaviour: a minted token, or a signature the recording replaced.
-				if g.Verdict != report.VerdictSkip || g.Message == "" {
+				if g.Verdict != verdict.Skip || g.Message == "" {
 					t.Errorf("%s: %s in replay; it cannot replay and must skip with a reason", want.Text, g.Verdict)
 				}
 				skipped++
@@ -367,12 +368,12 @@ func TestTimeIsTheRecordingsTime(t *testing.T) {
 		})
 	}
 	res := run(t, map[string]string{"ZS_FIXTURES": dir})
-	v := res.Verdicts()
-	if rec.live.Verdicts()["LIFETIME-ACCESS"] != "pass" {
-		t.Skipf("the live run did not pass LIFETIME-ACCESS (%s); nothing to compare", rec.live.Verdicts()["LIFETIME-ACCESS"])
+	v := res.Kinds()
+	if rec.live.Kinds()["LIFETIME-ACCESS"] != "pass" {
+		t.Skipf("the live run did not pass LIFETIME-ACCESS (%s); nothing to compare", rec.live.Kinds()["LIFETIME-ACCESS"])
 	}
 	for _, id := range []string{"LIFETIME-ACCESS", "LIFETIME-REFRESH"} {
-		if v[id] != report.VerdictFail {
+		if v[id] != verdict.Fail {
 			t.Errorf("%s: %s with every recorded time a day late; the replay must judge by the recorded time", id, v[id])
 		}
 	}
@@ -420,7 +421,7 @@ func TestBrokenRecordingsNameTheFileAndTheMismatch(t *testing.T) {
 		found := false
 		for _, c := range res.Summary.Clauses {
 			for _, s := range c.Specs {
-				if s.Verdict == report.VerdictFail && strings.Contains(s.Message, file+" exchanges[0] ("+step+"): header Authorization differs") {
+				if s.Verdict == verdict.Fail && strings.Contains(s.Message, file+" exchanges[0] ("+step+"): header Authorization differs") {
 					found = true
 				}
 			}
@@ -459,7 +460,7 @@ func wantFailure(t *testing.T, res *harness.Result, clause, says string) {
 			continue
 		}
 		for _, s := range c.Specs {
-			if s.Verdict == report.VerdictFail && strings.Contains(s.Message, says) {
+			if s.Verdict == verdict.Fail && strings.Contains(s.Message, says) {
 				return
 			}
 		}

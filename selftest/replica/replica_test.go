@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/zonesmart/jwt-conformance/helpers/harness"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 var replicas = map[string]*harness.Replica{}
@@ -75,7 +76,7 @@ func TestDocLiteralModeConforms(t *testing.T) {
 		t.Fatalf("doc-literal replica: exit %d, failing %v\n%s", res.ExitCode, res.Failing(), tail(res.Output))
 	}
 	// Stock simplejwt 5.2 adds iat, which the page does not show: a SHOULD warning.
-	if v := res.Verdicts()["CLAIM-EXTRA"]; v != "warn" {
+	if v := res.Kinds()["CLAIM-EXTRA"]; v != "warn" {
 		t.Errorf("CLAIM-EXTRA is %q, expected a warning for iat", v)
 	}
 }
@@ -96,7 +97,7 @@ func TestUpstreamModeFailsOnlyTheRefreshMethod(t *testing.T) {
 	}
 	// One deviation hides nothing: the rest of refresh is judged with the method Allow offers.
 	for _, id := range []string{"REFRESH-STATUS", "REFRESH-SHAPE", "REFRESH-LIFETIME", "REFRESH-ACCESS-WORKS", "REFRESH-REUSABLE"} {
-		if v := res.Verdicts()[id]; v != "pass" {
+		if v := res.Kinds()[id]; v != "pass" {
 			t.Errorf("%s is %q against upstream; it should be judged by POST and pass", id, v)
 		}
 	}
@@ -113,7 +114,7 @@ func TestWaiverAcceptsTheDeviationUntilItExpires(t *testing.T) {
 	for _, tc := range []struct {
 		expires string
 		exit    int
-		verdict string
+		verdict verdict.Kind
 		says    string
 	}{
 		{time.Now().AddDate(0, 1, 0).Format("2006-01-02"), 0, "waived", "deviation (accepted: stock simplejwt answers POST only"},

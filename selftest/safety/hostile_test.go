@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/zonesmart/jwt-conformance/fixtures"
 )
 
 // Bounds of the hostile runs: small, so each ends quickly, and the run budget really bites.
@@ -153,7 +155,7 @@ func misbehave(w http.ResponseWriter, r *http.Request, mode, other string) {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte("<!doctype html><title>Server Error (500)</title><h1>Server Error (500)</h1>"))
 	case "truncated-json":
-		answer(w, http.StatusOK, `{"refresh": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0b2tl`)
+		answer(w, http.StatusOK, `{"refresh": "`+fixtures.PageRefreshToken[:45])
 	case "10-mib-body":
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
