@@ -84,7 +84,10 @@ func Run(ctx context.Context, o Options) *Flow {
 		}
 		return w.f
 	}
-	refresh, access := tokenPair(create)
+	var refresh, access string
+	if create != nil {
+		refresh, access = create.Issued()
+	}
 
 	w.sendIf(Me, access != "", "create issued no access token", cfg.Me, w.auth(access), nil, false)
 	w.send(MeAnonymous, cfg.Me, "", nil, false)
@@ -102,7 +105,10 @@ func Run(ctx context.Context, o Options) *Flow {
 	} else {
 		w.f.NotSent[RefreshFallback] = "not needed: the documented refresh method was not refused with 405"
 	}
-	newAccess := accessOf(w.f.Refreshed())
+	var newAccess string
+	if ex := w.f.Refreshed(); ex != nil {
+		_, newAccess = ex.Issued()
+	}
 	w.sendIf(MeRefreshed, newAccess != "", "the refresh issued no access token", cfg.Me, w.auth(newAccess), nil, false)
 	w.sendIf(RefreshAgain, refresh != "", "create issued no refresh token", effective, "", refreshBody, false)
 	return w.f
@@ -156,40 +162,11 @@ func allowedInstead(ex *httpx.Exchange, method string) string {
 	return ""
 }
 
-func tokenPair(ex *httpx.Exchange) (refresh, access string) {
-	if ex == nil {
-		return "", ""
-	}
-	obj, err := ex.Object()
-	if err != nil {
-		return "", ""
-	}
-	refresh, _ = obj["refresh"].(string)
-	access, _ = obj["access"].(string)
-	return refresh, access
-}
-
-func accessOf(ex *httpx.Exchange) string {
-	_, access := tokenPair(ex)
-	return access
-}
-
 // Tokens returns every token string the flow saw, for the redactor.
 func (f *Flow) Tokens() []string {
 	var out []string
 	for _, ex := range f.Exchanges {
-		if obj, err := ex.Object(); err == nil {
-			for _, k := range []string{"refresh", "access"} {
-				if s, ok := obj[k].(string); ok && s != "" {
-					out = append(out, s)
-				}
-			}
-		}
-		if a := ex.Request.Header.Get("Authorization"); a != "" {
-			if _, tok, ok := strings.Cut(a, " "); ok {
-				out = append(out, tok)
-			}
-		}
+		out = append(out, ex.Tokens()...)
 	}
 	return out
 }

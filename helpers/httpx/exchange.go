@@ -48,6 +48,36 @@ func (e *Exchange) Status() int {
 	return e.Response.Status
 }
 
+// Issued returns the tokens the answer issued: the "refresh" and "access" strings of its JSON
+// object, "" for each it lacks. It is the one place the suite reads tokens out of a body.
+func (e *Exchange) Issued() (refresh, access string) {
+	obj, err := e.Object()
+	if err != nil {
+		return "", ""
+	}
+	refresh, _ = obj["refresh"].(string)
+	access, _ = obj["access"].(string)
+	return refresh, access
+}
+
+// Tokens returns every token the exchange carries, for the redactor: those its answer issued
+// and the one its request's Authorization header sent.
+func (e *Exchange) Tokens() []string {
+	var out []string
+	refresh, access := e.Issued()
+	for _, t := range []string{refresh, access} {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	if a := e.Request.Header.Get("Authorization"); a != "" {
+		if _, tok, ok := strings.Cut(a, " "); ok {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
 // Object decodes the answer as a JSON object, numbers kept exact.
 func (e *Exchange) Object() (map[string]any, error) {
 	if e.Response == nil {

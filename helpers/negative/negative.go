@@ -69,10 +69,7 @@ func EvidenceFrom(f *flow.Flow, cfg *config.Config, now time.Time) Evidence {
 		Live: !cfg.Offline(), Skew: cfg.Skew, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime, Now: now, Malformed: cfg.MalformedBodies,
 	}
 	if ex := f.Exchanges[flow.Create]; ex != nil {
-		if obj, err := ex.Object(); err == nil {
-			ev.Access, _ = obj["access"].(string)
-			ev.Refresh, _ = obj["refresh"].(string)
-		}
+		ev.Refresh, ev.Access = ex.Issued()
 	}
 	// After a 405 the flow refreshed with the method the server allows; refusals are judged
 	// with it too, or every one would be that same 405 (REFRESH-METHOD reports it).

@@ -134,12 +134,10 @@ func (r *Recorder) Summary() string {
 // suite sends server-issued tokens (JWS-shaped, or learned here or through Learn), the page's
 // tokens, and strings it derives deterministically, which replay must see unchanged.
 func (r *Recorder) learn(ex *httpx.Exchange) {
-	var obj map[string]any
-	if json.Unmarshal(ex.Response.Body, &obj) == nil {
-		for _, k := range []string{"access", "refresh"} {
-			if s, ok := obj[k].(string); ok && strings.Count(s, ".") == 2 {
-				r.tokens[s] = true
-			}
+	refresh, access := ex.Issued()
+	for _, s := range []string{access, refresh} {
+		if strings.Count(s, ".") == 2 {
+			r.tokens[s] = true
 		}
 	}
 }
