@@ -1,0 +1,395 @@
+// Package auth is the conformance suite of the Zonesmart API's JWT authentication page, as a
+// Ginkgo spec tree that any test binary can run. Importing the package registers the tree;
+// a door (this directory's bootstrap test, a command, another module's test) runs it in two
+// calls:
+//
+//	func TestMain(m *testing.M) {
+//		flag.Parse()
+//		if err := auth.Prepare(auth.Setup{ConfigPath: *configPath}); err != nil {
+//			auth.WriteProblems(os.Stderr, err) // one line per problem
+//			os.Exit(2)
+//		}
+//		os.Exit(m.Run())
+//	}
+//
+//	func TestAuth(t *testing.T) { auth.Run(t) }
+//
+// Prepare loads and validates everything a run depends on (configuration, catalogue, fixtures)
+// before Ginkgo starts, so a bad configuration runs no spec. Run builds the tree, audits it
+// against the catalogue before any request is sent, walks the documented flow once, judges
+// every clause on that shared evidence and writes the conformance reports.
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/zonesmart/jwt-conformance/fixtures"
+	"github.com/zonesmart/jwt-conformance/helpers/checks"
+	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/flow"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/negative"
+	"github.com/zonesmart/jwt-conformance/helpers/record"
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
+	"github.com/zonesmart/jwt-conformance/helpers/replay"
+	"github.com/zonesmart/jwt-conformance/helpers/report"
+)
+
+// SuiteName is the Ginkgo suite's description.
+const SuiteName = "Zonesmart JWT authentication"
+
+// offlineBase is where replayed requests "go": a reserved name that can never resolve, so
+// nothing leaks to the network even if interception failed.
+const offlineBase = "http://zonesmart.invalid"
+
+// Setup says where a run's configuration comes from.
+type Setup struct {
+	// ConfigPath is a YAML configuration file; "" reads the one ZS_CONFIG names, if any.
+	ConfigPath string
+	// LookupEnv reads the ZS_* variables; nil reads the process environment.
+	LookupEnv func(string) (string, bool)
+	// Catalogue is the clause catalogue to judge against; nil is the embedded one. Tests of the
+	// suite's own audit pass a drifted one.
+	Catalogue *clauses.Catalogue
+}
+
+// Prepare loads and validates the configuration, the catalogue and the fixtures, and makes the
+// run that Run executes. Every problem is in the error, one per line (see WriteProblems).
+func Prepare(s Setup) error {
+	r, err := prepare(s)
+	if err != nil {
+		return err
+	}
+	suite = r
+	return nil
+}
+
+// Run runs the prepared suite under Ginkgo and reports whether it passed. args are passed to
+// Ginkgo's RunSpecs (a types.SuiteConfig, a types.ReporterConfig); without them Ginkgo reads its
+// command-line flags.
+func Run(t GinkgoTestingT, args ...any) bool {
+	if suite == nil {
+		fmt.Fprintln(os.Stderr, "conformance: auth.Run was called before auth.Prepare: prepare the run first (see the package documentation)")
+		t.Fail()
+		return false
+	}
+	RegisterFailHandler(Fail)
+	return RunSpecs(t, SuiteName, args...)
+}
+
+// WriteProblems prints a Prepare error the way the suite ends on one: a count, then one
+// indented line per problem.
+func WriteProblems(w io.Writer, err error) {
+	lines := strings.Split(err.Error(), "\n")
+	fmt.Fprintf(w, "conformance: %d configuration problem(s); no spec was run:\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// suite is the one run value: Prepare makes it, every node of the tree reads it.
+var suite *run
+
+// run is everything one run of the suite holds: what Prepare loaded, the tree's declarations,
+// the flow's evidence, and the state of the spec running now.
+type run struct {
+	cfg      *config.Config
+	cat      *clauses.Catalogue
+	redactor *redact.Redactor
+	client   *httpx.Client
+	fixtures *replay.Set      // the replayed fixtures; nil for a live target
+	recorder *record.Recorder // set by record.dir (make record)
+	env      checks.Env
+	// budgetEnd is the run budget's end: every node's context carries it as its deadline.
+	budgetEnd time.Time
+
+	// declared is the spec tree as clause and entry declared it, audited before any request.
+	declared []clauses.SpecInfo
+	// auditFailed is set when that audit failed the run, so the summary does not repeat it.
+	auditFailed bool
+
+	evidence *flow.Flow
+	// wrongPasswords counts this process's wrong-password log-ins against the configured bound.
+	wrongPasswords negative.Lockout
+
+	// sent are the exchanges the running spec sent itself, for its failure transcript.
+	sent []*httpx.Exchange
+	// requestsBefore is the request count when the running spec began.
+	requestsBefore int64
+}
+
+func prepare(s Setup) (*run, error) {
+	r := &run{cat: s.Catalogue}
+	lookup := s.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	var err error
+	if r.cat == nil {
+		if r.cat, err = clauses.Default(); err != nil {
+			return nil, err
+		}
+	}
+	path := s.ConfigPath
+	if path == "" {
+		path, _ = lookup("ZS_CONFIG")
+	}
+	known := func(id string) bool { _, ok := r.cat.Get(id); return ok }
+	if r.cfg, err = config.Load(path, lookup, known); err != nil {
+		return nil, err
+	}
+	cfg := r.cfg
+	r.redactor = redact.New(cfg.Secrets()...)
+	base := cfg.BaseURL
+	if cfg.Offline() {
+		base = offlineBase
+		if cfg.Fixtures != "" {
+			r.fixtures, err = replay.Load(os.DirFS(cfg.Fixtures), ".")
+		} else {
+			r.fixtures, err = replay.Load(fixtures.Page, "page")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.client = httpx.New(base, cfg.Timeout)
+	r.client.Retries, r.client.MaxRetryAfter = cfg.Retries, cfg.MaxRetryAfter
+	r.budgetEnd = time.Now().Add(cfg.RunBudget)
+	// Every token that crosses the wire is masked by value from then on.
+	r.client.Observe = func(ex *httpx.Exchange) {
+		for _, t := range ex.Tokens() {
+			r.redactor.AddToken(t)
+		}
+	}
+	r.env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
+		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
+	if cfg.RecordDir != "" {
+		// Each process writes its own exchanges, redacted, as soon as each completes.
+		r.recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
+			Password: cfg.Password, Secrets: []string{cfg.SigningKey}})
+		if err != nil {
+			return nil, err
+		}
+		observe := r.client.Observe
+		r.client.Observe = func(ex *httpx.Exchange) {
+			observe(ex)
+			r.recorder.Record(ex)
+		}
+	}
+	return r, nil
+}
+
+// budget is ctx bounded by the run budget: a request or a wait past it ends as "run budget
+// spent", and cancelling ctx (an interrupt) ends it at once.
+func (r *run) budget(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, r.budgetEnd)
+}
+
+// The tree is audited and the documented flow walked once, on process 1, before any spec; every
+// process gets the flow's evidence, so the run logs in exactly once even under ginkgo -p.
+var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	suite.audit()
+	ctx2, cancel := suite.budget(ctx)
+	defer cancel()
+	f := suite.walk(ctx2)
+	AddReportEntry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	data, err := json.Marshal(f)
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}, func(_ SpecContext, data []byte) {
+	suite.receive(data)
+})
+
+// audit fails the run before its first request when the spec tree and the catalogue disagree:
+// a clause without a spec, a spec of an unknown clause, two specs of one name, or a spec whose
+// MUST or SHOULD is not its clause's severity.
+func (r *run) audit() {
+	if problems := r.cat.Audit(r.declared); len(problems) > 0 {
+		r.auditFailed = true
+		Fail("the clause catalogue and the specs disagree; no request was sent:\n  " + strings.Join(problems, "\n  "))
+	}
+}
+
+// walk runs the documented flow, live or replayed.
+func (r *run) walk(ctx context.Context) *flow.Flow {
+	opts := flow.Options{Client: r.client, Config: r.cfg, Email: r.cfg.Email, Password: r.cfg.Password, Target: r.cfg.BaseURL}
+	if set := r.fixtures; set != nil {
+		email, password, err := set.Credentials()
+		Expect(err).NotTo(HaveOccurred())
+		opts.Email, opts.Password, opts.Recorded, opts.Target = email, password, set.Has, "replay of "+set.Source
+		r.redactor.AddSecret(password)
+		s := replay.Start(r.client.HTTP, offlineBase, flowFixtures(set))
+		r.client.Times = s.Times
+		defer func() {
+			// A request no fixture matched already fails its clauses; a fixture the flow never
+			// asked for means the recording and this suite disagree, which the user should see.
+			if p := s.Problems(); len(p) > 0 {
+				AddReportEntry("replay", strings.Join(p, "\n"))
+			}
+			r.client.Times = nil
+			s.Stop()
+		}()
+	}
+	return flow.Run(ctx, opts)
+}
+
+// receive takes the flow's evidence on every process.
+func (r *run) receive(data []byte) {
+	r.evidence = &flow.Flow{}
+	Expect(json.Unmarshal(data, r.evidence)).To(Succeed())
+	for _, t := range r.evidence.Tokens() {
+		r.redactor.AddToken(t)
+	}
+	r.env.Email = r.evidence.Email
+	if r.fixtures != nil {
+		email, password, _ := r.fixtures.Credentials()
+		r.env.Email = email
+		r.redactor.AddSecret(password)
+	}
+}
+
+// flowFixtures are the fixtures of the documented flow's steps, in order.
+func flowFixtures(set *replay.Set) []*replay.Fixture {
+	var out []*replay.Fixture
+	for _, fx := range set.Fixtures {
+		for _, s := range flow.Steps {
+			if fx.Step == s {
+				out = append(out, fx)
+			}
+		}
+	}
+	return out
+}
+
+// Before every spec: its own state starts empty, and a spec that cannot run here is skipped with
+// what is missing and how to provide it. Modes are label filters, not ifs around specs.
+var _ = BeforeEach(func() { suite.beforeSpec(CurrentSpecReport().Labels()) })
+
+// After every spec: what it sent is counted into the report.
+var _ = AfterEach(func() { suite.afterSpec() })
+
+func (r *run) beforeSpec(labels []string) {
+	r.sent = nil
+	// Counted from before any skip, so a skipped spec never re-counts its predecessor's requests.
+	r.requestsBefore = r.client.Requests()
+	// A recording learns the flow's tokens on every process, so it masks them wherever they go.
+	if r.recorder != nil {
+		r.recorder.Learn(r.evidence.Tokens()...)
+	}
+	keyed := slices.Contains(labels, negative.LabelNeedsKey)
+	switch {
+	case keyed && r.cfg.SigningKey == "":
+		Skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key)")
+	case slices.Contains(labels, negative.LabelLiveOnly) && r.cfg.Offline():
+		Skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
+	case slices.Contains(labels, negative.LabelLockoutRisk) && !r.cfg.WrongCredentials:
+		Skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
+	case keyed && r.fixtures != nil && r.signaturesRedacted():
+		// A recording's replay carries no real signature (each became REDACTED), so keyed specs,
+		// which verify or mint signatures, skip there instead of failing.
+		Skip("the replayed tokens are a recording's, whose signatures were replaced with REDACTED: no key can verify them; run against the live target (ZS_BASE_URL) to check signatures")
+	}
+}
+
+func (r *run) afterSpec() {
+	if n := r.client.Requests() - r.requestsBefore; n > 0 {
+		AddReportEntry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
+	}
+}
+
+func (r *run) signaturesRedacted() bool {
+	for _, t := range r.evidence.Tokens() {
+		if strings.HasSuffix(t, "."+redact.SignatureMask) {
+			return true
+		}
+	}
+	return false
+}
+
+// Every process reports what it recorded; a fixture that could not be written fails the run.
+var _ = AfterSuite(func() {
+	if suite.recorder != nil {
+		AddReportEntry(entryRecording, suite.recorder.Summary(), ReportEntryVisibilityNever)
+		Expect(suite.recorder.Err()).NotTo(HaveOccurred())
+	}
+})
+
+const entryRecording = "recording"
+
+// The summary and the conformance reports read the whole report, on process 1 only, after every
+// process has finished.
+var _ = ReportAfterSuite("conformance summary", func(r Report) { suite.summarize(r) })
+
+func (r *run) summarize(rep Report) {
+	s := report.Summarize(rep, r.cat)
+	var problems []string
+	if !r.auditFailed {
+		// The tree as Ginkgo ran it, in case a spec was declared without clause or entry.
+		var specs []clauses.SpecInfo
+		for _, sr := range rep.SpecReports {
+			if sr.LeafNodeType == types.NodeTypeIt {
+				specs = append(specs, clauses.SpecInfo{FullText: sr.FullText(), Labels: sr.Labels()})
+			}
+		}
+		problems = r.cat.Audit(specs)
+	}
+	if len(problems) > 0 {
+		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
+	}
+	s.WriteText(os.Stdout)
+	for _, sr := range rep.SpecReports {
+		for _, e := range sr.ReportEntries {
+			if e.Name == entryRecording {
+				fmt.Println(e.StringRepresentation())
+			}
+		}
+	}
+	paths, err := report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep))
+	if err != nil {
+		Fail("writing the conformance reports: " + err.Error())
+	}
+	fmt.Printf("Conformance reports: %s\n", strings.Join(paths, ", "))
+	if len(problems) > 0 {
+		Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
+	}
+}
+
+// reportRun is what the conformance reports state beside the verdicts. The text that specs put
+// into the report is redacted already; the redactor runs over all of it once more, now knowing
+// every configured secret.
+func (r *run) reportRun(rep Report) report.Run {
+	cfg := r.cfg
+	out := report.Run{Target: cfg.BaseURL, Started: rep.StartTime, Finished: rep.EndTime, Version: report.Version(),
+		Config: report.Settings(cfg), Redact: r.redactor.String, Endpoints: map[string]string{
+			"create": cfg.Create.Method + " " + cfg.Create.Path, "me": cfg.Me.Method + " " + cfg.Me.Path,
+			"refresh": cfg.Refresh.Method + " " + cfg.Refresh.Path, "tokens": "every issued token"}}
+	if out.Finished.IsZero() {
+		out.Finished = time.Now()
+	}
+	if r.fixtures != nil {
+		out.Target = "replay of " + r.fixtures.Source
+		for _, fx := range r.fixtures.Fixtures {
+			if !fx.SentAt.IsZero() && (out.Recorded.IsZero() || fx.SentAt.Before(out.Recorded)) {
+				out.Recorded = fx.SentAt
+			}
+		}
+	}
+	return out
+}
+
+// errNotPrepared is what a spec tree built without Prepare reports.
+var errNotPrepared = errors.New("the auth suite's tree was built before auth.Prepare: call Prepare, then Run")
