@@ -77,11 +77,24 @@ type Result struct {
 // Run executes the suite with env added to a clean environment (no ZS_* from the caller) and
 // extra arguments, with reports written into a fresh directory under dir.
 func Run(ctx context.Context, dir string, env map[string]string, args ...string) (*Result, error) {
-	bin, err := Binary()
+	p, err := Start(ctx, dir, env, args...)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := clauses.Default()
+	return p.Wait()
+}
+
+// Process is a run of the compiled suite that has started and not yet been waited for.
+type Process struct {
+	cmd        *exec.Cmd
+	out        string
+	jsonReport string
+	output     syncBuffer
+}
+
+// Start starts the suite as Run does, without waiting for it: a test can signal it mid-run.
+func Start(ctx context.Context, dir string, env map[string]string, args ...string) (*Process, error) {
+	bin, err := Binary()
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +102,8 @@ func Run(ctx context.Context, dir string, env map[string]string, args ...string)
 	if err != nil {
 		return nil, err
 	}
-	jsonReport := filepath.Join(out, "report.json")
-	argv := append([]string{"--ginkgo.no-color", "--ginkgo.json-report=" + jsonReport,
+	p := &Process{out: out, jsonReport: filepath.Join(out, "report.json")}
+	argv := append([]string{"--ginkgo.no-color", "--ginkgo.json-report=" + p.jsonReport,
 		"--ginkgo.junit-report=" + filepath.Join(out, "junit.xml")}, args...)
 	cmd := exec.CommandContext(ctx, bin, argv...)
 	cmd.Dir = out
@@ -99,11 +112,30 @@ func Run(ctx context.Context, dir string, env map[string]string, args ...string)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
+	cmd.Stdout, cmd.Stderr = &p.output, &p.output
 	cmd.WaitDelay = 5 * time.Second
-	runErr := cmd.Run()
-	res := &Result{Output: buf.String(), Dir: out}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the suite: %v", err)
+	}
+	p.cmd = cmd
+	return p, nil
+}
+
+// Signal sends sig to the running suite.
+func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// Output is what the suite has printed so far.
+func (p *Process) Output() string { return p.output.String() }
+
+// Wait waits for the suite to end and reads its report.
+func (p *Process) Wait() (*Result, error) {
+	cat, err := clauses.Default()
+	if err != nil {
+		return nil, err
+	}
+	runErr := p.cmd.Wait()
+	out, jsonReport := p.out, p.jsonReport
+	res := &Result{Output: p.output.String(), Dir: out}
 	var exitErr *exec.ExitError
 	switch {
 	case runErr == nil:
@@ -163,4 +195,22 @@ func cleanEnv() []string {
 		}
 	}
 	return env
+}
+
+// syncBuffer is a bytes.Buffer that the process writes while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

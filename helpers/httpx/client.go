@@ -145,6 +145,7 @@ func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 			timeout = left
 		}
 	}
+	caller := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, ex.Request.Method, ex.Request.URL, bytes.NewReader(ex.Request.Body))
@@ -161,8 +162,10 @@ func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		ex.Received = c.Now()
-		if errors.Is(err, context.Canceled) {
-			ex.Err = stopped(ctx, ex.Request.URL)
+		if caller.Err() != nil {
+			// The caller's context ended (an interrupt, the run budget), not this request's own
+			// timeout: say so, and never retry.
+			ex.Err = stopped(caller, ex.Request.URL)
 			return false, 0
 		}
 		ex.Err = describe(err, ex.Request.URL, timeout)
@@ -219,7 +222,7 @@ func stopped(ctx context.Context, target string) string {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return budgetSpent
 	}
-	return fmt.Sprintf("interrupted: the run was stopped before %s answered", target)
+	return fmt.Sprintf("interrupted (%v) before %s answered", context.Cause(ctx), target)
 }
 
 func backoff(attempt int) time.Duration { return time.Duration(250<<(attempt-1)) * time.Millisecond }
