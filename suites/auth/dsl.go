@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func declare(id string, inner []string, text string, at types.CodeLocation) {
 		FullText: strings.Join(append(hierarchy, text), " "),
 		Labels:   []string{clauses.Label(id)},
 		Text:     text,
-		Location: at.String(),
+		Location: fmt.Sprintf("suites/auth/%s:%d", filepath.Base(at.FileName), at.LineNumber),
 	})
 }
 
