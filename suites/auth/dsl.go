@@ -101,8 +101,7 @@ func (r *run) judge(id string, res checks.Result) {
 		AddReportEntry(report.EntryVerdict, v, ReportEntryVisibilityNever)
 		return
 	case verdict.Skip:
-		AddReportEntry(report.EntryVerdict, v, ReportEntryVisibilityNever)
-		Skip(v.Message)
+		skip(v.Message)
 	}
 	AddReportEntry(report.EntryVerdict, v, ReportEntryVisibilityNever)
 	AddReportEntry(report.EntryExchange, r.transcript(res.Steps), ReportEntryVisibilityFailureOrVerbose)
@@ -134,7 +133,7 @@ func (r *run) send(ctx context.Context, call httpx.Call) *httpx.Exchange {
 	if r.fixtures != nil {
 		recorded := r.fixtures.ForStep(call.Step)
 		if len(recorded) == 0 {
-			Skip(notRecorded(call.Step))
+			skip(notRecorded(call.Step))
 		}
 		s := replay.Start(r.client.HTTP, offlineBase, recorded)
 		r.client.Times = s.Times
@@ -150,6 +149,17 @@ func (r *run) send(ctx context.Context, call httpx.Call) *httpx.Exchange {
 	ex := r.client.Do(ctx, call)
 	r.sent = append(r.sent, ex)
 	return ex
+}
+
+// skip ends the running spec as a skip, attaching the verdict like every other, with msg saying
+// what is missing and how to provide it. Every skip of the suite goes through here.
+func skip(msg string) {
+	id := ""
+	if ids := clauses.FromLabels(CurrentSpecReport().Labels()); len(ids) == 1 {
+		id = ids[0]
+	}
+	AddReportEntry(report.EntryVerdict, report.Verdict{Clause: id, Kind: verdict.Skip, Message: msg}, ReportEntryVisibilityNever)
+	Skip(msg)
 }
 
 func notRecorded(step string) string {
@@ -177,18 +187,18 @@ func refuse(ctx SpecContext, c negative.Case) {
 	}
 	reqs, err := c.Build(r.negativeEvidence())
 	if err != nil {
-		Skip(r.redactor.String("cannot build the request: " + err.Error()))
+		skip(r.redactor.String("cannot build the request: " + err.Error()))
 	}
 	if r.fixtures != nil {
 		// Check every step first, so a replay never sends half a case.
 		for _, q := range reqs {
 			if !r.fixtures.Has(q.Call.Step) {
-				Skip(notRecorded(q.Call.Step))
+				skip(notRecorded(q.Call.Step))
 			}
 		}
 	}
 	if err := r.wrongPasswords.Reserve(c, negative.WrongPasswords(reqs), r.cfg.WrongPasswordAttempts); err != nil {
-		Skip(err.Error())
+		skip(err.Error())
 	}
 	bounded, cancel := r.budget(ctx)
 	defer cancel()

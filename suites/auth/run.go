@@ -293,15 +293,15 @@ func (r *run) beforeSpec(labels []string) {
 	keyed := slices.Contains(labels, negative.LabelNeedsKey)
 	switch {
 	case keyed && r.cfg.SigningKey == "":
-		Skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key)")
+		skip("needs the signing key: set ZS_SIGNING_KEY (target.signing_key)")
 	case slices.Contains(labels, negative.LabelLiveOnly) && r.cfg.Offline():
-		Skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
+		skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
 	case slices.Contains(labels, negative.LabelLockoutRisk) && !r.cfg.WrongCredentials:
-		Skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
+		skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
 	case keyed && r.fixtures != nil && r.signaturesRedacted():
 		// A recording's replay carries no real signature (each became REDACTED), so keyed specs,
 		// which verify or mint signatures, skip there instead of failing.
-		Skip("the replayed tokens are a recording's, whose signatures were replaced with REDACTED: no key can verify them; run against the live target (ZS_BASE_URL) to check signatures")
+		skip("the replayed tokens are a recording's, whose signatures were replaced with REDACTED: no key can verify them; run against the live target (ZS_BASE_URL) to check signatures")
 	}
 }
 
