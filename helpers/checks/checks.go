@@ -1,6 +1,7 @@
-// Package checks judges each clause of the catalogue on a walked flow. Checks are plain
-// functions of the evidence, so unit tests can feed them altered examples and see exactly which
-// clause breaks; specs stay thin and only report the verdict.
+// Package checks judges each clause of the catalogue on a walked flow. Every clause is one
+// exported value (CreateStatus, RefreshMethod, …) that carries its ID and its check, a plain
+// function of the evidence; unit tests feed the checks altered examples and see exactly which
+// clause breaks, and specs name the values and only report the verdict.
 package checks
 
 import (
