@@ -6,48 +6,62 @@
 
 GO          ?= go
 REPORTS     ?= reports
+SUITE_PKG   := ./suites/auth
 SUITE_BIN   := bin/conformance.test
-# Ginkgo's recommended CI flags (keep-going and output-dir belong to the ginkgo CLI, which the
-# parallel target uses; the binary takes the report paths directly).
-SUITE_FLAGS := --ginkgo.randomize-all --ginkgo.fail-on-pending --ginkgo.fail-on-empty \
-               --ginkgo.junit-report=$(REPORTS)/junit.xml --ginkgo.json-report=$(REPORTS)/report.json \
-               $(if $(NO_COLOR),--ginkgo.no-color)
-CLI_FLAGS   := --randomize-all --fail-on-pending --fail-on-empty --keep-going \
-               --junit-report=junit.xml --json-report=report.json --output-dir=$(CURDIR)/$(REPORTS)
 LABELS      ?=
 # FIXTURES=dir replays recorded fixtures instead of the page's examples.
 FIXTURES    ?=
 RUN_ENV     := $(if $(FIXTURES),ZS_FIXTURES=$(FIXTURES))
 LABEL_FLAG  := $(if $(LABELS),--ginkgo.label-filter='$(LABELS)')
 
+# Ginkgo's recommended CI flags, written once for every suite run of make and of the workflows:
+# the compiled binary takes them as --ginkgo.<flag>, the ginkgo CLI as --<flag>.
+CI_FLAGS    := randomize-all fail-on-pending fail-on-empty $(if $(NO_COLOR),no-color)
+# $(call suite-flags,DIR): the binary's flags, with its JUnit and JSON reports in DIR.
+suite-flags  = $(addprefix --ginkgo.,$(CI_FLAGS)) --ginkgo.junit-report=$(1)/junit.xml --ginkgo.json-report=$(1)/report.json
+# $(call cli-flags,DIR): the same for the ginkgo CLI, which alone knows keep-going and
+# output-dir; it runs the suite's processes in the package directory, so DIR is made absolute.
+cli-flags    = $(addprefix --,$(CI_FLAGS) keep-going) --junit-report=junit.xml --json-report=report.json --output-dir=$(abspath $(1))
+# In a recipe, `env $(NO_ZS) …` runs a command with none of the shell's ZS_* settings.
+NO_ZS       := $$(env | grep -o '^ZS_[A-Z_]*' | sed 's/^/-u /')
+
 .DEFAULT_GOAL := help
-.PHONY: help build conformance conformance-parallel test unit offline check selftest requests
+.PHONY: help build conformance conformance-parallel test unit offline check selftest requests \
+	test-offline test-mock test-replica
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort
 
 build: ## compile the suite into bin/conformance.test (runs with env vars alone)
 	@mkdir -p bin
-	$(GO) test -c -o $(SUITE_BIN) ./suites/auth
+	$(GO) test -c -o $(SUITE_BIN) $(SUITE_PKG)
 
 conformance: build ## the main job: run the suite (offline on the page's examples unless ZS_BASE_URL is set)
 	@mkdir -p $(REPORTS)
-	$(RUN_ENV) ./$(SUITE_BIN) $(SUITE_FLAGS) $(LABEL_FLAG)
+	$(RUN_ENV) ./$(SUITE_BIN) $(call suite-flags,$(REPORTS)) $(LABEL_FLAG)
 
-conformance-parallel: ## the suite under ginkgo -p (one log-in shared by all processes)
+# ginkgo runs a suite's processes in its package directory, so the reports, fixtures and
+# recording directories are given to them as absolute paths.
+conformance-parallel: export ZS_REPORTS_DIR ?= $(abspath $(REPORTS))
+ifneq ($(ZS_RECORD_DIR),)
+conformance-parallel: export ZS_RECORD_DIR := $(abspath $(ZS_RECORD_DIR))
+endif
+conformance-parallel: ## the suite under ginkgo -p (one log-in shared by all processes); what the workflows run
 	@mkdir -p $(REPORTS)
-	$(if $(FIXTURES),ZS_FIXTURES=$(abspath $(FIXTURES))) $(GO) tool ginkgo -p $(CLI_FLAGS) $(if $(LABELS),--label-filter='$(LABELS)') ./suites/auth
+	$(if $(FIXTURES),ZS_FIXTURES=$(abspath $(FIXTURES))) $(GO) tool ginkgo -p $(call cli-flags,$(REPORTS)) $(if $(LABELS),--label-filter='$(LABELS)') $(SUITE_PKG)
 
-check: ## go vet and gofmt
+check: ## go vet, gofmt, go mod tidy -diff and staticcheck
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l lists:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
+	$(GO) tool staticcheck ./...
 
-unit: ## unit tests of every helper package and of the reference mock
-	$(GO) test -count=1 ./helpers/... ./mockserver/... ./cmd/...
+unit: ## unit tests of every helper package, of the reference mock and of the scripts' Go programs
+	$(GO) test -count=1 ./helpers/... ./mockserver/... ./cmd/... ./scripts/...
 
 offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 	@mkdir -p $(REPORTS)
-	env $$(env | grep -o '^ZS_[A-Z_]*' | sed 's/^/-u /') ./$(SUITE_BIN) $(SUITE_FLAGS)
+	env $(NO_ZS) ./$(SUITE_BIN) $(call suite-flags,$(REPORTS))
 
 requests: ## print the HTTP request count of a full online run against the replica (budget: 40)
 	@$(GO) test -count=1 -run TestRequestEconomy -v ./selftest/replica/ | grep -E 'full online run|skipped|FAIL|^ok'
@@ -55,7 +69,30 @@ requests: ## print the HTTP request count of a full online run against the repli
 selftest: ## tests of the suite itself, run as a user would (kill matrix, canaries, replica runs)
 	$(GO) test -count=1 ./selftest/...
 
-# Fragments in mk/ add their own targets and hang their checks on `test`.
-test: check unit offline selftest ## everything CI runs: vet, unit tests, the offline suite, the self-tests
+# make test runs the suite three times, each into a folder of its own under TEST_REPORTS (so
+# that make -j never has two runs write one file, and the reports of your own runs in REPORTS
+# stay as they were), then closes on the runs' spec counts: `conformance: N passed, N failed,
+# N skipped`. The runs ignore the shell's ZS_* settings.
+TEST_REPORTS ?= $(REPORTS)/test
+TEST_RUNS    := offline mock replica
+
+test: check lint unit $(addprefix test-,$(TEST_RUNS)) replica-smoke selftest ## everything CI runs: checks, unit tests, three suite runs, the replica's smoke check, the self-tests
+	@$(GO) run ./scripts/tally $(foreach run,$(TEST_RUNS),$(TEST_REPORTS)/$(run)/report.json)
+
+# $(call test-run,NAME,WRAPPER): a fresh TEST_REPORTS/NAME, then the suite run by WRAPPER (a
+# command that starts a server and runs the rest of the line against it), writing into it.
+define test-run
+	@rm -rf $(TEST_REPORTS)/$(1) && mkdir -p $(TEST_REPORTS)/$(1)
+	env $(NO_ZS) $(2) env ZS_REPORTS_DIR=$(TEST_REPORTS)/$(1) ./$(SUITE_BIN) $(call suite-flags,$(TEST_REPORTS)/$(1))
+endef
+
+test-offline: build ## (part of make test) the suite on the page's examples
+	$(call test-run,offline)
+
+test-mock: build ## (part of make test) the suite against the reference mock, with its key
+	$(call test-run,mock,scripts/mock.sh run --)
+
+test-replica: build replica-deps ## (part of make test) the suite against the replica (doc-literal, with its key)
+	$(call test-run,replica,scripts/replica.sh run doc-literal --)
 
 -include mk/*.mk

@@ -9,8 +9,6 @@ CHROMIUM    ?= chromium
 
 .PHONY: lint record replica-report report-screenshot
 
-test: lint replica-report
-
 lint: ## actionlint on .github/workflows (a go.mod tool: works offline once modules are downloaded)
 	$(GO) tool actionlint -no-color
 
@@ -19,19 +17,12 @@ lint: ## actionlint on .github/workflows (a go.mod tool: works offline once modu
 record: build ## run the suite against ZS_BASE_URL and record every exchange, redacted, into RECORD_DIR
 	@if [ -z "$$ZS_BASE_URL" ]; then echo "make record: set ZS_BASE_URL, ZS_EMAIL and ZS_PASSWORD (and ZS_SIGNING_KEY if you have it) to the live target to record" >&2; exit 2; fi
 	@mkdir -p $(REPORTS)
-	@ZS_RECORD_DIR='$(RECORD_DIR)' ./$(SUITE_BIN) $(SUITE_FLAGS) $(LABEL_FLAG); status=$$?; \
+	@ZS_RECORD_DIR='$(RECORD_DIR)' ./$(SUITE_BIN) $(call suite-flags,$(REPORTS)) $(LABEL_FLAG); status=$$?; \
 	if [ $$status -ne 2 ]; then echo "make record: replay it offline with: make conformance FIXTURES=$(RECORD_DIR)"; fi; exit $$status
-
-# ginkgo runs a suite's processes in its package directory, so the reports and recording
-# directories are given to them as absolute paths.
-conformance-parallel: export ZS_REPORTS_DIR ?= $(abspath $(REPORTS))
-ifneq ($(ZS_RECORD_DIR),)
-conformance-parallel: export ZS_RECORD_DIR := $(abspath $(ZS_RECORD_DIR))
-endif
 
 replica-report: build replica-deps ## the suite against the replica (doc-literal, with its key): reports/conformance.md and .html
 	@mkdir -p $(REPORTS)
-	env -u ZS_FIXTURES -u ZS_RECORD_DIR -u ZS_CONFIG scripts/replica.sh run doc-literal -- ./$(SUITE_BIN) $(SUITE_FLAGS)
+	env -u ZS_FIXTURES -u ZS_RECORD_DIR -u ZS_CONFIG scripts/replica.sh run doc-literal -- ./$(SUITE_BIN) $(call suite-flags,$(REPORTS))
 
 report-screenshot: replica-report ## render reports/conformance.html with headless Debian chromium into docs/conformance-report.png
 	@command -v $(CHROMIUM) >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
