@@ -146,8 +146,8 @@ func LoadOptions(o Options) (*Config, error) {
 		path, _ = env("ZS_CONFIG")
 	}
 	if path != "" {
-		path = ResolvePathFrom(path, o.WorkDir)
-		data, err := os.ReadFile(path)
+		// Read from where ResolvePath says, and name the file as it was given.
+		data, err := os.ReadFile(ResolvePathFrom(path, o.WorkDir))
 		if err != nil {
 			return nil, Problems{fmt.Sprintf("config file %s: cannot be read (%v); check ZS_CONFIG or --config", path, rootErr(err))}
 		}

@@ -480,6 +480,12 @@ func TestPathsResolveAgainstTheModuleRootInsideIt(t *testing.T) {
 	if c.ReportsDir != filepath.Join(ours, "reports") || c.Fixtures != filepath.Join(ours, "fixtures", "x") || c.RecordDir != "" {
 		t.Errorf("loaded paths: %q %q %q", c.ReportsDir, c.Fixtures, c.RecordDir)
 	}
+	// The configuration file named by ZS_CONFIG resolves the same way, and is named as given.
+	os.WriteFile(filepath.Join(ours, "staging.yaml"), []byte("strict: true\n"), 0o600)
+	c, err = LoadOptions(Options{WorkDir: filepath.Join(ours, "suites", "auth"), Environ: []string{"ZS_CONFIG=staging.yaml"}})
+	if err != nil || !c.Strict || c.Sources["strict"] != "staging.yaml line 1" {
+		t.Errorf("ZS_CONFIG relative to the module root: %v %v", c, err)
+	}
 	// The test binary runs in this package's directory, inside this module.
 	if got, _ := filepath.Abs(filepath.Join("..", "..", "reports")); ResolvePath("reports") != got {
 		t.Errorf("ResolvePath(reports) = %q, want %q", ResolvePath("reports"), got)
@@ -527,5 +533,21 @@ func TestReadmeTableIsTheKeyTable(t *testing.T) {
 			return
 		}
 		t.Errorf("README.md's configuration table differs from Keys; run go test ./helpers/config -run ReadmeTable -update\n got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestPrintConfigAndUsageComeFromTheTable(t *testing.T) {
+	c, err := Load("", envOf(map[string]string{"ZS_BASE_URL": "https://s.example", "ZS_EMAIL": "qa@example.com", "ZS_PASSWORD": "pw-canary", "ZS_SIGNING_KEY": "key-canary"}), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, usage := c.PrintConfig(), Usage()
+	for _, k := range Keys {
+		if !strings.Contains(out, k.Path+" ") || !strings.Contains(usage, "--"+k.Flag()+" ") || !strings.Contains(usage, k.Env) {
+			t.Errorf("%s is missing from --print-config or --help", k.Path)
+		}
+	}
+	if strings.Contains(out, "pw-canary") || strings.Contains(out, "key-canary") || !strings.Contains(out, "ZS_PASSWORD") || !strings.Contains(usage, "ZS_CONFIG") {
+		t.Errorf("--print-config:\n%s", out)
 	}
 }

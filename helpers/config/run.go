@@ -149,3 +149,34 @@ func (c *Config) Effective() []Setting {
 	return append(out, Setting{Key: Key{Path: "waivers", Doc: "accepted deviations: {clause, reason, expires}"},
 		Value: mask(strings.Join(waivers, "; "), secrets), Source: c.source("waivers")})
 }
+
+// PrintConfig is the effective configuration as --print-config shows it: one line per key,
+// masked, with where each value came from.
+func (c *Config) PrintConfig() string {
+	var b strings.Builder
+	for _, s := range c.Effective() {
+		v := s.Value
+		if v == "" {
+			v = "(empty)"
+		}
+		fmt.Fprintf(&b, "%-31s %-40s %s\n", s.Key.Path, v, s.Source)
+	}
+	return b.String()
+}
+
+// Usage lists every key as --help shows it: flag, variable, default and meaning, then the
+// variables the doors read.
+func Usage() string {
+	var b strings.Builder
+	for _, k := range Keys {
+		def := ""
+		if k.Default != "" {
+			def = " (default " + k.Default + ")"
+		}
+		fmt.Fprintf(&b, "  --%s %s\n        %s, %s: %s%s\n", k.Flag(), k.Type, k.Env, k.Path, k.Doc, def)
+	}
+	for _, v := range DoorVariables {
+		fmt.Fprintf(&b, "  %s\n        %s\n", v.Name, v.Doc)
+	}
+	return b.String()
+}
