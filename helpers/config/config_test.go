@@ -349,7 +349,7 @@ func TestEveryVariableTheRepositoryUsesIsKnown(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") && d.Name() != ".github" && d.Name() != ".ci" || d.Name() == "reports" || d.Name() == "node_modules") {
+		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") && d.Name() != ".github" && d.Name() != ".ci" || d.Name() == "reports" || d.Name() == "bin" || d.Name() == "node_modules") {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || strings.HasSuffix(p, "_test.go") && strings.HasPrefix(p, filepath.Join(root, "helpers", "config")) {
