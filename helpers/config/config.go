@@ -35,7 +35,9 @@ type Config struct {
 	Email      string
 	Password   string
 	SigningKey string
-	Fixtures   string // a directory of recorded fixtures; empty: the page's own examples
+	Fixtures   string // a directory of recorded fixtures (absolute); empty: the page's own examples
+	// OfflineRequested is target.offline: replay offline although credentials are set.
+	OfflineRequested bool
 
 	Create, Me, Refresh Endpoint
 	Scheme              string
@@ -44,11 +46,17 @@ type Config struct {
 	AccessLifetime  time.Duration
 	RefreshLifetime time.Duration
 	Skew            time.Duration
+	// MaxServerOffset is the most the server's Date header may widen the issue window.
+	MaxServerOffset time.Duration
 
-	Timeout       time.Duration
-	RunBudget     time.Duration
-	Retries       int
-	MaxRetryAfter time.Duration
+	Timeout        time.Duration
+	RunBudget      time.Duration
+	Retries        int
+	MaxRetryAfter  time.Duration
+	MaxHeaderBytes int64 // cap on one answer's response headers
+
+	TLSCAFile             string // PEM file of CAs to trust instead of the system's (absolute)
+	TLSInsecureSkipVerify bool
 
 	WrongCredentials      bool
 	WrongPasswordAttempts int
@@ -56,12 +64,15 @@ type Config struct {
 
 	Strict     bool
 	Waivers    []Waiver
-	ReportsDir string
+	ReportsDir string // absolute; see ResolvePath
 	// RecordDir, when set, receives every exchange of a live run as a redacted fixture.
 	RecordDir string
 
-	// Sources says where each key's value came from (default, file line, env var), for messages.
+	// Sources says where each key's value came from: "default", "<file> line N", the env var
+	// or the flag ("--base-url"), for messages and --print-config.
 	Sources map[string]string
+
+	workDir string // where relative paths resolve from while loading; "" the working directory
 }
 
 // Offline reports whether the run replays fixtures instead of calling a server.
@@ -83,101 +94,66 @@ type Problems []string
 
 func (p Problems) Error() string { return strings.Join(p, "\n") }
 
-// Key describes one configuration key: its YAML path, environment variable, default and rule.
-type Key struct {
-	Path    string
-	Env     string
-	Default string
-	Secret  bool
-	Doc     string
-	set     func(c *Config, v string) string // returns the broken rule, or ""
-}
-
-// Keys is the table every part of loading works from: defaults, env overrides, ${VAR}
-// expansion, validation and the documentation test of config.example.yaml.
-var Keys = []Key{
-	{"target.base_url", "ZS_BASE_URL", "", false, "server to test; empty replays fixtures offline", func(c *Config, v string) string {
-		if v == "" {
-			return ""
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "is not an absolute http(s) URL (e.g. https://staging.example.com)"
-		}
-		if u.RawQuery != "" || u.Fragment != "" {
-			return "must not carry a query or fragment"
-		}
-		c.BaseURL = strings.TrimRight(v, "/")
-		return ""
-	}},
-	{"target.email", "ZS_EMAIL", "", false, "log-in email (live runs)", func(c *Config, v string) string { c.Email = v; return "" }},
-	{"target.password", "ZS_PASSWORD", "", true, "log-in password (live runs); use ${VAR}, never a literal", func(c *Config, v string) string { c.Password = v; return "" }},
-	{"target.signing_key", "ZS_SIGNING_KEY", "", true, "HMAC key; enables signature checks and minted-token specs", func(c *Config, v string) string { c.SigningKey = v; return "" }},
-	{"target.fixtures", "ZS_FIXTURES", "", false, "directory of recorded fixtures to replay; empty: the page's examples", func(c *Config, v string) string { c.Fixtures = v; return "" }},
-	{"endpoints.create.method", "ZS_CREATE_METHOD", "POST", false, "", setMethod(func(c *Config) *Endpoint { return &c.Create })},
-	{"endpoints.create.path", "ZS_CREATE_PATH", "/v1/zonesmart/auth/jwt/create/", false, "", setPath(func(c *Config) *Endpoint { return &c.Create })},
-	{"endpoints.me.method", "ZS_ME_METHOD", "GET", false, "", setMethod(func(c *Config) *Endpoint { return &c.Me })},
-	{"endpoints.me.path", "ZS_ME_PATH", "/users/me/", false, "", setPath(func(c *Config) *Endpoint { return &c.Me })},
-	{"endpoints.refresh.method", "ZS_REFRESH_METHOD", "GET", false, "the page shows GET with a JSON body; djoser/simplejwt answer POST", setMethod(func(c *Config) *Endpoint { return &c.Refresh })},
-	{"endpoints.refresh.path", "ZS_REFRESH_PATH", "/auth/jwt/refresh/", false, "", setPath(func(c *Config) *Endpoint { return &c.Refresh })},
-	{"auth.scheme", "ZS_AUTH_SCHEME", "JWT", false, "Authorization header scheme", func(c *Config, v string) string {
-		if !schemePattern.MatchString(v) {
-			return "is not a header scheme (one word, e.g. JWT)"
-		}
-		c.Scheme = v
-		return ""
-	}},
-	{"auth.algorithm", "ZS_ALGORITHM", "HS256", false, "the only algorithm accepted when verifying signatures", func(c *Config, v string) string {
-		switch v {
-		case "HS256", "HS384", "HS512":
-			c.Algorithm = v
-			return ""
-		}
-		return "is not a supported algorithm (HS256, HS384 or HS512)"
-	}},
-	{"lifetimes.access", "ZS_ACCESS_LIFETIME", "2h", false, "", setDuration(func(c *Config) *time.Duration { return &c.AccessLifetime }, false)},
-	{"lifetimes.refresh", "ZS_REFRESH_LIFETIME", "2160h", false, "90 days; \"90d\" is accepted too", setDuration(func(c *Config) *time.Duration { return &c.RefreshLifetime }, false)},
-	{"clock.skew", "ZS_CLOCK_SKEW", "30s", false, "tolerance between our clock and the server's", setDuration(func(c *Config) *time.Duration { return &c.Skew }, true)},
-	{"http.timeout", "ZS_HTTP_TIMEOUT", "10s", false, "per request", setDuration(func(c *Config) *time.Duration { return &c.Timeout }, false)},
-	{"http.run_budget", "ZS_RUN_BUDGET", "5m", false, "the whole run; requests past it fail at once", setDuration(func(c *Config) *time.Duration { return &c.RunBudget }, false)},
-	{"http.retries", "ZS_HTTP_RETRIES", "2", false, "on connection errors and 502/503/504, never for requests carrying a password", setInt(func(c *Config) *int { return &c.Retries }, 0, 5)},
-	{"http.max_retry_after", "ZS_MAX_RETRY_AFTER", "10s", false, "longest Retry-After honoured on 429", setDuration(func(c *Config) *time.Duration { return &c.MaxRetryAfter }, true)},
-	{"safety.wrong_credentials", "ZS_WRONG_CREDENTIALS", "true", false, "false: never send a wrong password (lockout-risk specs skip)", setBool(func(c *Config) *bool { return &c.WrongCredentials })},
-	{"safety.wrong_password_attempts", "ZS_WRONG_PASSWORD_ATTEMPTS", "2", false, "most wrong-password log-ins one run may send", setInt(func(c *Config) *int { return &c.WrongPasswordAttempts }, 0, 5)},
-	{"safety.malformed_bodies", "ZS_MALFORMED_BODIES", "1", false, "generated malformed bodies sent to create and to refresh, each: the family's first; 50 sends them all", setInt(func(c *Config) *int { return &c.MalformedBodies }, 0, 50)},
-	{"strict", "ZS_STRICT", "false", false, "true: SHOULD findings fail the run", setBool(func(c *Config) *bool { return &c.Strict })},
-	{"reports.dir", "ZS_REPORTS_DIR", "reports", false, "", func(c *Config, v string) string {
-		if strings.TrimSpace(v) == "" {
-			return "must name a directory"
-		}
-		c.ReportsDir = v
-		return ""
-	}},
-	{"record.dir", "ZS_RECORD_DIR", "", false, "live runs: write every exchange here as a redacted fixture to replay later (make record)", func(c *Config, v string) string { c.RecordDir = v; return "" }},
-}
-
 // KnownClause is set by the caller so waivers can be checked against the catalogue without
 // this package importing it.
 type KnownClause func(id string) bool
 
-// Load builds the configuration from defaults, the YAML file at path (if any) and env.
+// Options are the inputs of LoadOptions, lowest precedence first: defaults, File, the
+// environment, Flags.
+type Options struct {
+	// File is the YAML file; empty reads the one ZS_CONFIG names, if any.
+	File string
+	// Environ is the environment as os.Environ returns it. Given, an unknown ZS_* variable in
+	// it is a problem; nil uses Lookup and checks no names.
+	Environ []string
+	Lookup  func(string) (string, bool)
+	// Flags maps a key's flag name without dashes (Key.Flag, "base-url") to its value.
+	Flags map[string]string
+	Known KnownClause
+	// WorkDir is where relative paths resolve from (see ResolvePathFrom); empty: the working
+	// directory.
+	WorkDir string
+}
+
+// Load builds the configuration from defaults, the YAML file at path (if any) and env. It
+// cannot see which variables are set, so it names no unknown ZS_* variable: doors call
+// LoadOptions with Environ.
 func Load(path string, env func(string) (string, bool), known KnownClause) (*Config, error) {
+	return LoadOptions(Options{File: path, Lookup: env, Known: known})
+}
+
+// LoadOptions builds and validates the configuration. Every problem is reported at once, one
+// line each naming the key, the value (never a secret) and the rule.
+func LoadOptions(o Options) (*Config, error) {
+	env := o.Lookup
+	if o.Environ != nil {
+		env = lookupIn(o.Environ)
+	}
+	if env == nil {
+		env = func(string) (string, bool) { return "", false }
+	}
 	values := map[string]string{}
 	sources := map[string]string{}
 	for _, k := range Keys {
 		values[k.Path] = k.Default
 		sources[k.Path] = "default"
 	}
+	sources["waivers"] = "default"
 	var problems Problems
 	var waiverNodes *yaml.Node
+	path := o.File
+	if path == "" {
+		path, _ = env("ZS_CONFIG")
+	}
 	if path != "" {
-		data, err := os.ReadFile(path)
+		// Read from where ResolvePath says, and name the file as it was given.
+		data, err := os.ReadFile(ResolvePathFrom(path, o.WorkDir))
 		if err != nil {
 			return nil, Problems{fmt.Sprintf("config file %s: cannot be read (%v); check ZS_CONFIG or --config", path, rootErr(err))}
 		}
 		var doc yaml.Node
 		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, Problems{fmt.Sprintf("config file %s: is not valid YAML (%v)", path, strings.TrimPrefix(err.Error(), "yaml: "))}
+			return nil, Problems{maskAll(fmt.Sprintf("config file %s: is not valid YAML (%v)", path, strings.TrimPrefix(err.Error(), "yaml: ")), envSecrets(env))}
 		}
 		if len(doc.Content) > 0 {
 			waiverNodes = flatten(doc.Content[0], "", path, values, sources, &problems)
@@ -189,37 +165,239 @@ func Load(path string, env func(string) (string, bool), known KnownClause) (*Con
 			sources[k.Path] = k.Env
 		}
 	}
-	cfg := &Config{Sources: sources}
+	problems = append(problems, applyFlags(o.Flags, values, sources)...)
+	if o.Environ != nil {
+		problems = append(problems, unknownVariables(o.Environ, values)...)
+	}
+	secrets := configuredSecrets(values, env)
+	cfg := &Config{Sources: sources, workDir: o.WorkDir}
 	for _, k := range Keys {
-		v := values[k.Path]
-		expanded, missing := expand(v, env)
+		raw := values[k.Path]
+		expanded, missing := expand(raw, env)
 		if missing != "" {
 			problems = append(problems, fmt.Sprintf("%s: ${%s} is not set in the environment (%s)", k.Path, missing, sources[k.Path]))
 			continue
 		}
-		if rule := k.set(cfg, strings.TrimSpace(expanded)); rule != "" {
-			shown := fmt.Sprintf("%q", expanded)
-			if k.Secret {
-				shown = "(secret)"
-			}
+		if !k.Secret {
+			// A secret is never trimmed: a password may begin or end with a space.
+			expanded = strings.TrimSpace(expanded)
+		}
+		if rule := k.set(cfg, expanded); rule != "" {
 			from := fmt.Sprintf("from %s; env %s", sources[k.Path], k.Env)
 			if sources[k.Path] == k.Env {
 				from = "from " + k.Env
 			}
-			problems = append(problems, fmt.Sprintf("%s: %s %s (%s)", k.Path, shown, rule, from))
+			problems = append(problems, fmt.Sprintf("%s: %s %s (%s)", k.Path, shown(k, raw, expanded, secrets), rule, from))
 		}
 	}
 	if waiverNodes != nil {
-		cfg.Waivers = parseWaivers(waiverNodes, path, known, &problems)
+		cfg.Waivers = parseWaivers(waiverNodes, path, o.Known, &problems)
 	}
-	problems = append(problems, crossCheck(cfg, strings.TrimSpace(values["target.base_url"]) != "")...)
+	problems = append(problems, crossCheck(cfg, strings.TrimSpace(values["target.base_url"]) != "", values)...)
 	if len(problems) > 0 {
+		for i := range problems {
+			problems[i] = maskAll(problems[i], secrets)
+		}
 		return nil, problems
 	}
+	cfg.workDir = ""
 	return cfg, nil
 }
 
-func crossCheck(c *Config, targetSet bool) []string {
+// shown is a rejected value as a problem may print it: a secret key's value never; a value
+// made by ${VAR} expansion as it was written, since the variable may hold a secret; a URL
+// without its userinfo; and any configured secret inside masked.
+func shown(k Key, raw, expanded string, secrets []string) string {
+	switch {
+	case k.Secret:
+		return "(secret)"
+	case varPattern.MatchString(raw):
+		return strconv.Quote(mask(raw, secrets))
+	case k.Path == "target.base_url":
+		return strconv.Quote(mask(withoutUserinfo(expanded), secrets))
+	}
+	return strconv.Quote(mask(expanded, secrets))
+}
+
+// withoutUserinfo replaces the userinfo of a URL, if any, with ***.
+func withoutUserinfo(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok {
+		return v
+	}
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		authority = "***" + authority[at:]
+	}
+	return scheme + "://" + authority + tail
+}
+
+// configuredSecrets are the values no problem may print: the secret keys' values, as
+// expanded, and a password written into the base URL.
+func configuredSecrets(values map[string]string, env func(string) (string, bool)) []string {
+	var s []string
+	for _, k := range Keys {
+		if k.Secret {
+			if v, _ := expand(values[k.Path], env); v != "" {
+				s = append(s, v)
+			}
+		}
+	}
+	base, _ := expand(values["target.base_url"], env)
+	if u, err := url.Parse(strings.TrimSpace(base)); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			s = append(s, pw)
+		}
+	}
+	return s
+}
+
+// envSecrets are the secrets the environment gives, for problems found before the file is read.
+func envSecrets(env func(string) (string, bool)) []string {
+	var s []string
+	for _, k := range Keys {
+		if v, ok := env(k.Env); ok && k.Secret && v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// mask replaces every secret in s, longest first so that no part of a longer one survives. A
+// secret's trimmed form counts too, as values of other keys are trimmed before they are shown.
+func mask(s string, secrets []string) string {
+	var sorted []string
+	for _, sec := range secrets {
+		sorted = append(sorted, sec, strings.TrimSpace(sec))
+	}
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	for _, sec := range sorted {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	return s
+}
+
+// maskAll masks secrets in a finished line, raw and in the quoted form %q gives them.
+func maskAll(line string, secrets []string) string {
+	line = mask(line, secrets)
+	var quoted []string
+	for _, s := range secrets {
+		if q := strconv.Quote(s); len(q) > 2 {
+			quoted = append(quoted, q[1:len(q)-1])
+		}
+	}
+	return mask(line, quoted)
+}
+
+func lookupIn(environ []string) func(string) (string, bool) {
+	m := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func applyFlags(flags map[string]string, values, sources map[string]string) []string {
+	var p []string
+	names := make([]string, 0, len(flags))
+	for n := range flags {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, given := range names {
+		name := strings.TrimLeft(given, "-")
+		k, ok := keyByFlag(name)
+		if !ok {
+			var all []string
+			for _, k := range Keys {
+				all = append(all, k.Flag())
+			}
+			hint := ""
+			if best := closest(name, all); best != "" {
+				hint = fmt.Sprintf("; did you mean --%s?", best)
+			}
+			p = append(p, fmt.Sprintf("--%s: unknown flag%s", name, hint))
+			continue
+		}
+		values[k.Path] = flags[given]
+		sources[k.Path] = "--" + name
+	}
+	return p
+}
+
+func keyByFlag(name string) (Key, bool) {
+	for _, k := range Keys {
+		if k.Flag() == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// unknownVariables names every ZS_* variable the suite does not know, with the closest known
+// one, as a mistyped name otherwise silently changes nothing. The value is never shown: it
+// may be a mistyped secret. A variable that a value refers to as ${ZS_...} is known.
+func unknownVariables(environ []string, values map[string]string) []string {
+	referenced := map[string]bool{}
+	for _, v := range values {
+		for _, m := range varPattern.FindAllStringSubmatch(v, -1) {
+			referenced[m[1]] = true
+		}
+	}
+	var known []string
+	for _, k := range Keys {
+		known = append(known, k.Env)
+	}
+	for _, v := range DoorVariables {
+		known = append(known, v.Name)
+	}
+	var p []string
+	seen := map[string]bool{}
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "ZS_") || seen[name] || KnownVariable(name) || referenced[name] {
+			continue
+		}
+		seen[name] = true
+		if best := closest(name, known); best != "" {
+			p = append(p, fmt.Sprintf("%s: unknown variable; did you mean %s?", name, best))
+		} else {
+			p = append(p, fmt.Sprintf("%s: unknown variable; the known ones are in config.example.yaml and --help (unset it or correct its name)", name))
+		}
+	}
+	sort.Strings(p)
+	return p
+}
+
+// closest is the candidate nearest to name, or "" when none is near enough to be a typo.
+func closest(name string, candidates []string) string {
+	best, bestD := "", max(3, len(name)/4)+1
+	for _, c := range candidates {
+		if d := distance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best != "" {
+		return best
+	}
+	// A name that is the tail of a longer known one: _TIMEOUT for _HTTP_TIMEOUT.
+	stem := name[strings.Index(name, "_")+1:]
+	for _, c := range candidates {
+		if len(stem) >= 4 && strings.HasSuffix(c, "_"+stem) && (best == "" || len(c) < len(best)) {
+			best = c
+		}
+	}
+	return best
+}
+
+func crossCheck(c *Config, targetSet bool, values map[string]string) []string {
 	var p []string
 	if targetSet {
 		if c.Email == "" {
@@ -231,11 +409,34 @@ func crossCheck(c *Config, targetSet bool) []string {
 		if c.Fixtures != "" {
 			p = append(p, "target.fixtures: cannot be used with target.base_url; choose a live target or a replay, not both")
 		}
-	} else if c.RecordDir != "" {
-		p = append(p, "record.dir: records a live target, so it needs target.base_url (ZS_BASE_URL); a replay has nothing new to record")
+		if c.OfflineRequested {
+			p = append(p, fmt.Sprintf("target.offline: true (from %s) asks for an offline replay, but target.base_url is set; unset one of them", c.Sources["target.offline"]))
+		}
+	} else {
+		if c.RecordDir != "" {
+			p = append(p, "record.dir: records a live target, so it needs target.base_url (ZS_BASE_URL); a replay has nothing new to record")
+		}
+		// Credentials without a target mean a forgotten ZS_BASE_URL far more often than an
+		// offline run: the run would replay and pass without ever reaching the server.
+		if !c.OfflineRequested && c.Fixtures == "" {
+			for _, path := range []string{"target.email", "target.password", "target.signing_key"} {
+				if values[path] == "" {
+					continue
+				}
+				k, _ := KeyByPath(path)
+				p = append(p, fmt.Sprintf("%s: set (from %s) but target.base_url (ZS_BASE_URL) is not, so the run would replay the page's own examples offline "+
+					"and never use it; set ZS_BASE_URL to test a server, or ZS_OFFLINE=true (target.offline) to replay offline anyway, or unset %s",
+					path, c.Sources[path], k.Env))
+			}
+		}
 	}
 	if c.RefreshLifetime > 0 && c.AccessLifetime > 0 && c.RefreshLifetime <= c.AccessLifetime {
 		p = append(p, fmt.Sprintf("lifetimes.refresh: %s must be longer than lifetimes.access (%s)", c.RefreshLifetime, c.AccessLifetime))
+	}
+	if c.TLSCAFile != "" {
+		if _, err := loadCAFile(c.TLSCAFile); err != nil {
+			p = append(p, fmt.Sprintf("tls.ca_file: %q %v (from %s; env ZS_TLS_CA_FILE)", c.TLSCAFile, err, c.Sources["tls.ca_file"]))
+		}
 	}
 	return p
 }
@@ -262,6 +463,7 @@ func flatten(n *yaml.Node, prefix, file string, values, sources map[string]strin
 				continue
 			}
 			waivers = v
+			sources["waivers"] = fmt.Sprintf("%s line %d", file, v.Line)
 		case isKey(path):
 			if v.Kind != yaml.ScalarNode {
 				*problems = append(*problems, fmt.Sprintf("%s: must be a single value, not a list or mapping (%s line %d)", path, file, v.Line))
@@ -412,84 +614,6 @@ func distance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-func setMethod(ep func(*Config) *Endpoint) func(*Config, string) string {
-	return func(c *Config, v string) string {
-		switch strings.ToUpper(v) {
-		case "GET", "POST":
-			ep(c).Method = strings.ToUpper(v)
-			return ""
-		case "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
-			return "is not allowed: the suite sends only GET and POST, never a call that could change or delete data"
-		}
-		return "is not an HTTP method (use GET or POST)"
-	}
-}
-
-func setPath(ep func(*Config) *Endpoint) func(*Config, string) string {
-	return func(c *Config, v string) string {
-		if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, " ?#") {
-			return "is not a URL path (it must start with / and carry no spaces, query or fragment)"
-		}
-		ep(c).Path = v
-		return ""
-	}
-}
-
-func setDuration(field func(*Config) *time.Duration, zeroOK bool) func(*Config, string) string {
-	return func(c *Config, v string) string {
-		d, err := parseDuration(v)
-		if err != nil {
-			return "is not a duration (e.g. 30s, 2h, 90d)"
-		}
-		if d < 0 || (d == 0 && !zeroOK) {
-			if zeroOK {
-				return "must not be negative"
-			}
-			return "must be positive"
-		}
-		*field(c) = d
-		return ""
-	}
-}
-
-// parseDuration accepts Go durations plus a whole number of days ("90d"), as lifetimes are
-// usually spoken of in days.
-func parseDuration(v string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil {
-			return 0, err
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(v)
-}
-
-func setInt(field func(*Config) *int, lo, hi int) func(*Config, string) string {
-	return func(c *Config, v string) string {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return "is not a whole number"
-		}
-		if n < lo || n > hi {
-			return fmt.Sprintf("must be between %d and %d", lo, hi)
-		}
-		*field(c) = n
-		return ""
-	}
-}
-
-func setBool(field func(*Config) *bool) func(*Config, string) string {
-	return func(c *Config, v string) string {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return "is not true or false"
-		}
-		*field(c) = b
-		return ""
-	}
 }
 
 func rootErr(err error) error {

@@ -200,39 +200,6 @@ func TestWriteFiles(t *testing.T) {
 	}
 }
 
-func TestSettingsShowEveryKeyAndMaskSecrets(t *testing.T) {
-	cfg, err := config.Load("", func(k string) (string, bool) {
-		v, ok := map[string]string{"ZS_BASE_URL": "https://t.example", "ZS_EMAIL": "e", "ZS_PASSWORD": password}[k]
-		return v, ok
-	}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]Setting{}
-	for _, s := range Settings(cfg) {
-		got[s.Key] = s
-	}
-	for _, k := range config.Keys {
-		if _, ok := got[k.Path]; !ok {
-			t.Errorf("%s is not shown in reports", k.Path)
-		}
-	}
-	// A key the table does not know yet shows its default, or its env var's value.
-	if v := given(config.Key{Default: "3", Env: "ZS_NEW"}, "default"); v != "3" {
-		t.Errorf("default: %q", v)
-	}
-	t.Setenv("ZS_NEW", "7")
-	if v := given(config.Key{Default: "3", Env: "ZS_NEW"}, "ZS_NEW"); v != "7" {
-		t.Errorf("env: %q", v)
-	}
-	if got["target.password"].Value != "***" || got["target.signing_key"].Value != "" || got["target.password"].Source != "ZS_PASSWORD" {
-		t.Errorf("secrets: %+v %+v", got["target.password"], got["target.signing_key"])
-	}
-	if got["http.timeout"].Value != "10s" || got["lifetimes.access"].Value != "2h" {
-		t.Errorf("durations: %q %q", got["http.timeout"].Value, got["lifetimes.access"].Value)
-	}
-}
-
 func noSecrets(t *testing.T, out string) {
 	t.Helper()
 	for _, s := range []string{password, signingKey, signature} {
