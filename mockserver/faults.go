@@ -17,6 +17,12 @@ type Fault struct {
 	// NeedsKey is true when only keyed checks can catch the fault: without the signing key a
 	// correct suite passes against it.
 	NeedsKey bool
+	// Pending lists clauses the coverage matrix proposes (helpers/coverage/matrix.yaml) that a
+	// correct suite will report failing against this fault once they are in the clause
+	// catalogue. The kill matrix judges Breaks only; when a proposal becomes a clause, its ID
+	// moves from Pending to Breaks (the mock's tests say so). A fault with Pending and no
+	// Breaks is not in Faults() yet: nothing the suite checks can catch it.
+	Pending []string
 }
 
 const (
@@ -94,6 +100,29 @@ const (
 	faultRefreshGarbage500            = "refresh-garbage-500"
 	faultRefreshMissingField500       = "refresh-missing-field-500"
 	faultRefreshMalformed500          = "refresh-malformed-500"
+
+	// Faults that break only proposed clauses (see Fault.Pending).
+	faultMeContentTypeHTML             = "me-content-type-html"
+	faultRefreshContentTypeHTML        = "refresh-content-type-html"
+	faultCreateRefusalContentTypeHTML  = "create-refusal-content-type-html"
+	faultMeRefusalContentTypeHTML      = "me-refusal-content-type-html"
+	faultRefreshRefusalContentTypeHTML = "refresh-refusal-content-type-html"
+	faultCreateErrorsListed            = "create-errors-listed"
+	faultMeErrorsRenamed               = "me-errors-renamed"
+	faultRefreshErrorsListed           = "refresh-errors-listed"
+	faultMeWrongType403                = "me-wrong-type-403"
+	faultCreateNullField500            = "create-null-field-500"
+	faultCreateWrongTypeCoerced        = "create-wrong-type-coerced"
+	faultCreateLongField500            = "create-long-field-500"
+	faultRefreshBlankAsToken           = "refresh-blank-as-token"
+	faultRefreshNullField500           = "refresh-null-field-500"
+	faultRefreshWrongTypeCoerced       = "refresh-wrong-type-coerced"
+	faultRefreshLongField500           = "refresh-long-field-500"
+	faultRefreshNotJSON500             = "refresh-not-json-500"
+	faultRefreshContentTypeIgnored     = "refresh-content-type-ignored"
+	faultRefreshOversized500           = "refresh-oversized-500"
+	faultMeEmptyHeader500              = "me-empty-header-500"
+	faultMeLongHeader500               = "me-long-header-500"
 )
 
 var catalogue = []Fault{
@@ -174,7 +203,7 @@ var catalogue = []Fault{
 		Description: "/users/me/ answers another id than the token's user_id (id + 1)"},
 	{Name: faultMeWrongEmail, Breaks: []string{"ME-IDENTITY"},
 		Description: "/users/me/ answers another email than the log-in email"},
-	{Name: faultMeAnonymous200, Breaks: []string{"ME-ANON-REFUSED", "ME-ANON-CHALLENGE"},
+	{Name: faultMeAnonymous200, Breaks: []string{"ME-ANON-REFUSED", "ME-ANON-CHALLENGE"}, Pending: []string{"ME-EMPTY-HEADER"},
 		Description: `/users/me/ without an Authorization header answers 200 {"id":null,"email":""}`},
 	{Name: faultNoWWWAuthenticate, Breaks: []string{"ME-ANON-CHALLENGE"},
 		Description: "401 answers carry no WWW-Authenticate header"},
@@ -192,7 +221,7 @@ var catalogue = []Fault{
 		Description: `/users/me/ answers 500 to "Authorization: JWT" with no token`},
 	{Name: faultMeExtraPartsIgnored, Breaks: []string{"ME-EXTRA-PARTS"},
 		Description: `/users/me/ takes "JWT <token> <more>" and ignores what follows the token`},
-	{Name: faultMeGarbage500, Breaks: []string{"ME-GARBAGE"},
+	{Name: faultMeGarbage500, Breaks: []string{"ME-GARBAGE"}, Pending: []string{"ME-LONG-HEADER"},
 		Description: "/users/me/ answers 500 to a token that is not a JWS"},
 
 	// ---- Token validation ----
@@ -222,11 +251,11 @@ var catalogue = []Fault{
 		Description: `create refuses bad credentials with 400 {"non_field_errors":[...]} instead of 401`},
 	{Name: faultUnknownEmailDistinct, Breaks: []string{"CREATE-NO-ENUMERATION"},
 		Description: "create answers an unknown email with its own 401 message, unlike a wrong password"},
-	{Name: faultCreateMissingField500, Breaks: []string{"CREATE-MISSING-FIELD"},
+	{Name: faultCreateMissingField500, Breaks: []string{"CREATE-MISSING-FIELD"}, Pending: []string{"CREATE-LONG-FIELD"},
 		Description: "create answers 500 when email or password is missing or blank"},
 	{Name: faultCreateNotJSON500, Breaks: []string{"CREATE-NOT-JSON"},
 		Description: "create answers 500 to a body that is not JSON under a JSON content type"},
-	{Name: faultCreateMalformed500, Breaks: []string{"CREATE-MALFORMED"},
+	{Name: faultCreateMalformed500, Breaks: []string{"CREATE-MALFORMED"}, Pending: []string{"CREATE-NULL-FIELD", "CREATE-WRONG-TYPE"},
 		Description: "create answers 500 to JSON that is not an object of strings"},
 	{Name: faultCreateContentTypeIgnored, Breaks: []string{"CREATE-CONTENT-TYPE"},
 		Description: "create parses any content type (text/plain) as JSON instead of answering 415"},
@@ -258,12 +287,56 @@ var catalogue = []Fault{
 		Description: "refresh accepts an access token in place of a refresh token"},
 	{Name: faultRefreshAcceptsExpired, Breaks: []string{"REFRESH-EXPIRED"},
 		Description: "refresh does not enforce exp: an expired refresh token (the page's own) still works"},
-	{Name: faultRefreshGarbage500, Breaks: []string{"REFRESH-GARBAGE"},
+	{Name: faultRefreshGarbage500, Breaks: []string{"REFRESH-GARBAGE"}, Pending: []string{"REFRESH-LONG-FIELD"},
 		Description: "refresh answers 500 to a refresh value that is not a JWS"},
-	{Name: faultRefreshMissingField500, Breaks: []string{"REFRESH-MISSING-FIELD"},
+	{Name: faultRefreshMissingField500, Breaks: []string{"REFRESH-MISSING-FIELD"}, Pending: []string{"REFRESH-EMPTY-FIELD"},
 		Description: `refresh answers 500 to a body without "refresh" ({}) or with it blank`},
-	{Name: faultRefreshMalformed500, Breaks: []string{"REFRESH-MALFORMED"},
+	{Name: faultRefreshMalformed500, Breaks: []string{"REFRESH-MALFORMED"}, Pending: []string{"REFRESH-NULL-FIELD", "REFRESH-WRONG-TYPE", "REFRESH-NOT-JSON"},
 		Description: `refresh answers 500 to a body that is not JSON, or not an object with a string "refresh"`},
+
+	// ---- Proposed clauses only (Pending): not in Faults() until the clauses exist ----
+	{Name: faultMeContentTypeHTML, Pending: []string{"ME-JSON"},
+		Description: "/users/me/ labels its JSON answer text/html"},
+	{Name: faultRefreshContentTypeHTML, Pending: []string{"REFRESH-JSON"},
+		Description: "refresh labels its JSON answer text/html"},
+	{Name: faultCreateRefusalContentTypeHTML, Pending: []string{"CREATE-REFUSAL-JSON"},
+		Description: "create labels its 4xx answers text/html (the JSON body is kept)"},
+	{Name: faultMeRefusalContentTypeHTML, Pending: []string{"ME-REFUSAL-JSON"},
+		Description: "/users/me/ labels its 4xx answers text/html (the JSON body is kept)"},
+	{Name: faultRefreshRefusalContentTypeHTML, Pending: []string{"REFRESH-REFUSAL-JSON"},
+		Description: "refresh labels its 4xx answers text/html (the JSON body is kept)"},
+	{Name: faultCreateErrorsListed, Pending: []string{"CREATE-ERROR-SHAPE"},
+		Description: `create words field errors as {"errors":[{"field","message"}]} instead of DRF's {"<field>":[...]}`},
+	{Name: faultMeErrorsRenamed, Pending: []string{"ME-ERROR-SHAPE"},
+		Description: `/users/me/ words its refusals {"error": ...} instead of DRF's {"detail": ...}`},
+	{Name: faultRefreshErrorsListed, Pending: []string{"REFRESH-ERROR-SHAPE"},
+		Description: `refresh words field errors as {"errors":[{"field","message"}]} instead of DRF's {"refresh":[...]}`},
+	{Name: faultMeWrongType403, Pending: []string{"ME-REFUSAL-CONSISTENT"},
+		Description: "/users/me/ refuses a token of the wrong type (a refresh token) with 403, every other refusal with 401"},
+	{Name: faultCreateNullField500, Pending: []string{"CREATE-NULL-FIELD"},
+		Description: "create answers 500 when email or password is null"},
+	{Name: faultCreateWrongTypeCoerced, Pending: []string{"CREATE-WRONG-TYPE"},
+		Description: `create reads booleans, arrays and objects as text ("True", "[]") and answers 401 instead of 400`},
+	{Name: faultCreateLongField500, Pending: []string{"CREATE-LONG-FIELD"},
+		Description: "create answers 500 when email or password is longer than 4 KiB"},
+	{Name: faultRefreshBlankAsToken, Pending: []string{"REFRESH-EMPTY-FIELD"},
+		Description: `refresh takes a blank "refresh" for a token and answers 401 instead of 400`},
+	{Name: faultRefreshNullField500, Pending: []string{"REFRESH-NULL-FIELD"},
+		Description: `refresh answers 500 when "refresh" is null`},
+	{Name: faultRefreshWrongTypeCoerced, Pending: []string{"REFRESH-WRONG-TYPE"},
+		Description: `refresh reads a boolean, array or object "refresh" as text and answers 401 instead of 400`},
+	{Name: faultRefreshLongField500, Pending: []string{"REFRESH-LONG-FIELD"},
+		Description: `refresh answers 500 when "refresh" is longer than 4 KiB`},
+	{Name: faultRefreshNotJSON500, Pending: []string{"REFRESH-NOT-JSON"},
+		Description: "refresh answers 500 to a body that is not JSON under a JSON content type"},
+	{Name: faultRefreshContentTypeIgnored, Pending: []string{"REFRESH-CONTENT-TYPE"},
+		Description: "refresh parses any content type (text/plain) as JSON instead of answering 415"},
+	{Name: faultRefreshOversized500, Pending: []string{"REFRESH-OVERSIZED"},
+		Description: "refresh answers 500 to a body over 64 KiB instead of 413"},
+	{Name: faultMeEmptyHeader500, Pending: []string{"ME-EMPTY-HEADER"},
+		Description: "/users/me/ answers 500 to an Authorization header that is present but empty"},
+	{Name: faultMeLongHeader500, Pending: []string{"ME-LONG-HEADER"},
+		Description: "/users/me/ answers 500 to an Authorization header longer than 4 KiB"},
 }
 
 var catalogueByName = func() map[string]Fault {
@@ -274,23 +347,36 @@ var catalogueByName = func() map[string]Fault {
 	return m
 }()
 
-// Faults returns the catalogue sorted by name. The slices are copies: changing them changes
-// nothing here.
-func Faults() []Fault {
+// Faults returns the faults that break a clause of the catalogue, sorted by name: the ones the
+// kill matrix runs. The slices are copies: changing them changes nothing here.
+func Faults() []Fault { return sorted(func(f Fault) bool { return len(f.Breaks) > 0 }) }
+
+// PendingFaults returns the faults that break only proposed clauses (Pending, no Breaks),
+// sorted by name. New accepts them like any other; the kill matrix does not run them yet.
+func PendingFaults() []Fault { return sorted(func(f Fault) bool { return len(f.Breaks) == 0 }) }
+
+func sorted(keep func(Fault) bool) []Fault {
 	out := make([]Fault, 0, len(catalogue))
 	for _, f := range catalogue {
-		f.Breaks = append([]string(nil), f.Breaks...)
-		out = append(out, f)
+		if keep(f) {
+			out = append(out, copied(f))
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// LookupFault returns the named catalogue entry.
+func copied(f Fault) Fault {
+	f.Breaks = append([]string(nil), f.Breaks...)
+	f.Pending = append([]string(nil), f.Pending...)
+	return f
+}
+
+// LookupFault returns the named catalogue entry, pending or not.
 func LookupFault(name string) (Fault, bool) {
 	f, ok := catalogueByName[name]
 	if ok {
-		f.Breaks = append([]string(nil), f.Breaks...)
+		f = copied(f)
 	}
 	return f, ok
 }

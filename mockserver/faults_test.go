@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/coverage"
 )
 
 func knownClauses(t *testing.T) map[string]bool {
@@ -26,30 +27,53 @@ func knownClauses(t *testing.T) map[string]bool {
 	return known
 }
 
-func TestCatalogueIsWellFormed(t *testing.T) {
-	faults := Faults()
-	if len(faults) < 30 {
-		t.Errorf("%d faults, want at least 30", len(faults))
+// proposedClauses are the clauses the coverage matrix proposes and the catalogue lacks yet.
+func proposedClauses(t *testing.T) map[string]bool {
+	t.Helper()
+	m, err := coverage.Default()
+	if err != nil {
+		t.Fatalf("the coverage matrix: %v", err)
 	}
-	known := knownClauses(t)
+	proposed := map[string]bool{}
+	for _, id := range m.ProposedIDs() {
+		proposed[id] = true
+	}
+	return proposed
+}
+
+// allFaults is the whole catalogue: the faults the kill matrix runs, then the pending ones.
+func allFaults() []Fault { return append(Faults(), PendingFaults()...) }
+
+func TestCatalogueIsWellFormed(t *testing.T) {
+	if len(Faults()) < 30 {
+		t.Errorf("%d faults, want at least 30", len(Faults()))
+	}
+	known, proposed := knownClauses(t), proposedClauses(t)
 	names := map[string]bool{}
+	faults := allFaults()
+	sorted := func(fs []Fault) {
+		for i := 1; i < len(fs); i++ {
+			if fs[i-1].Name >= fs[i].Name {
+				t.Errorf("not sorted at %s", fs[i].Name)
+			}
+		}
+	}
+	sorted(Faults())
+	sorted(PendingFaults())
 	kebab := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	for i, f := range faults {
+	for _, f := range faults {
 		if names[f.Name] {
 			t.Errorf("%s: name used twice", f.Name)
 		}
 		names[f.Name] = true
-		if i > 0 && faults[i-1].Name >= f.Name {
-			t.Errorf("not sorted at %s", f.Name)
-		}
 		if !kebab.MatchString(f.Name) {
 			t.Errorf("%q: not a kebab-case name", f.Name)
 		}
 		if strings.TrimSpace(f.Description) == "" || strings.Contains(f.Description, "\n") {
 			t.Errorf("%s: description must be one non-empty line", f.Name)
 		}
-		if len(f.Breaks) == 0 {
-			t.Errorf("%s: breaks no clause", f.Name)
+		if len(f.Breaks) == 0 && len(f.Pending) == 0 {
+			t.Errorf("%s: breaks no clause, and no proposed one", f.Name)
 		}
 		seen := map[string]bool{}
 		for _, id := range f.Breaks {
@@ -61,13 +85,56 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			}
 			seen[id] = true
 		}
+		for _, id := range f.Pending {
+			switch {
+			case known[id]:
+				// The proposal became a clause: the kill matrix must now hold the fault to it.
+				t.Errorf("%s: %s is in the clause catalogue now: move it from Pending to Breaks", f.Name, id)
+			case !proposed[id]:
+				t.Errorf("%s: Pending names %s, which the coverage matrix does not propose", f.Name, id)
+			}
+			if seen[id] {
+				t.Errorf("%s: lists %s twice", f.Name, id)
+			}
+			seen[id] = true
+		}
 		if got, ok := LookupFault(f.Name); !ok || got.Description != f.Description {
 			t.Errorf("%s: LookupFault disagrees", f.Name)
 		}
 	}
-	faults[0].Breaks[0] = "CHANGED"
-	if Faults()[0].Breaks[0] == "CHANGED" {
-		t.Error("Faults shares its slices with the catalogue")
+	judged, pending := Faults(), PendingFaults()
+	judged[0].Breaks[0] = "CHANGED"
+	pending[0].Pending[0] = "CHANGED"
+	if Faults()[0].Breaks[0] == "CHANGED" || PendingFaults()[0].Pending[0] == "CHANGED" {
+		t.Error("Faults or PendingFaults shares its slices with the catalogue")
+	}
+}
+
+// TestPendingFaultsCoverEveryProposal: every clause the coverage matrix proposes has a fault
+// that will break it, so the kill matrix can vouch for it the day it becomes a clause.
+func TestPendingFaultsCoverEveryProposal(t *testing.T) {
+	broken := map[string]bool{}
+	for _, f := range allFaults() {
+		for _, id := range f.Pending {
+			broken[id] = true
+		}
+	}
+	var missing []string
+	for id := range proposedClauses(t) {
+		if !broken[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("no fault's Pending names %v: add one to faults.go that breaks each", missing)
+	}
+	// A fault that breaks a proposal alone is a pending fault; one that breaks a clause too
+	// stays in Faults(), so the kill matrix keeps running it.
+	for _, f := range PendingFaults() {
+		if len(f.Breaks) != 0 {
+			t.Errorf("%s: pending, yet breaks %v", f.Name, f.Breaks)
+		}
 	}
 }
 
@@ -297,12 +364,47 @@ var probes = map[string]probe{
 	faultRefreshGarbage500:      refreshWith(`{"refresh":"garbage"}`),
 	faultRefreshMissingField500: refreshWith(`{}`),
 	faultRefreshMalformed500:    refreshWith(`{"refresh":`),
+
+	faultMeContentTypeHTML: func(h *harness) string {
+		_, a := h.login()
+		return h.me("JWT " + a).Header().Get("Content-Type")
+	},
+	faultRefreshContentTypeHTML: func(h *harness) string {
+		r, _ := h.login()
+		return h.refresh("POST", r).Header().Get("Content-Type")
+	},
+	faultCreateRefusalContentTypeHTML:  createWith(jsonType, `{"email":""}`),
+	faultMeRefusalContentTypeHTML:      func(h *harness) string { return h.me("").Header().Get("Content-Type") },
+	faultRefreshRefusalContentTypeHTML: refreshWith(`{}`),
+	faultCreateErrorsListed:            createWith(jsonType, `{"email":""}`),
+	faultMeErrorsRenamed:               func(h *harness) string { return meAnswer(h, "") },
+	faultRefreshErrorsListed:           refreshWith(`{}`),
+	faultMeWrongType403:                func(h *harness) string { r, _ := h.login(); return meAnswer(h, "JWT "+r) },
+	faultCreateNullField500:            createWith(jsonType, `{"email":null,"password":null}`),
+	faultCreateWrongTypeCoerced:        createWith(jsonType, `{"email":true,"password":true}`),
+	faultCreateLongField500:            createWith(jsonType, `{"email":"`+strings.Repeat("a", 10<<10)+`@invalid.example"}`),
+	faultRefreshBlankAsToken:           refreshWith(`{"refresh":""}`),
+	faultRefreshNullField500:           refreshWith(`{"refresh":null}`),
+	faultRefreshWrongTypeCoerced:       refreshWith(`{"refresh":true}`),
+	faultRefreshLongField500:           refreshWith(`{"refresh":"` + strings.Repeat("a", 10<<10) + `"}`),
+	faultRefreshNotJSON500:             refreshWith(`this is not JSON`),
+	faultRefreshContentTypeIgnored: func(h *harness) string {
+		r, _ := h.login()
+		w := h.do("POST", refreshPath, "text/plain", `{"refresh":"`+r+`"}`)
+		return fmt.Sprint(w.Code, " ", w.Header().Get("Content-Type"))
+	},
+	faultRefreshOversized500: refreshWith(strings.Repeat(" ", MaxBodyBytes+1)),
+	faultMeEmptyHeader500: func(h *harness) string {
+		w := h.do("GET", mePath, "", "", "Authorization", "")
+		return fmt.Sprint(w.Code, " ", w.Body)
+	},
+	faultMeLongHeader500: func(h *harness) string { return meAnswer(h, "JWT "+strings.Repeat("a", 6<<10)) },
 }
 
 // TestEveryFaultChangesWhatItSays runs each fault's probe against a clean server and against the
 // server with the fault: the observation must differ.
 func TestEveryFaultChangesWhatItSays(t *testing.T) {
-	for _, f := range Faults() {
+	for _, f := range allFaults() {
 		t.Run(f.Name, func(t *testing.T) {
 			p, ok := probes[f.Name]
 			if !ok {
@@ -376,7 +478,7 @@ func TestFaultsAreNarrow(t *testing.T) {
 	if got := happyPath(withFaults(t)); got != "" {
 		t.Fatalf("clean server: %s", got)
 	}
-	for _, f := range Faults() {
+	for _, f := range allFaults() {
 		breaksFlow := false
 		for _, id := range f.Breaks {
 			breaksFlow = breaksFlow || flowClauses[id]

@@ -52,14 +52,22 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, now time.Time) {
 		notADictionary(w, raw)
 		return
 	}
+	if s.on(faultCreateLongField500) && anyLong(data, "email", "password") {
+		serverError(w)
+		return
+	}
+	if s.on(faultCreateWrongTypeCoerced) {
+		data = coerced(data, "email", "password")
+	}
 	values, errs := fieldErrors(data, "email", "password")
 	if errs != nil {
 		if (s.on(faultCreateMissingField500) && onlyMissing(errs)) ||
-			(s.on(faultCreateMalformed500) && !onlyMissing(errs)) {
+			(s.on(faultCreateMalformed500) && !onlyMissing(errs)) ||
+			(s.on(faultCreateNullField500) && anyNull(errs)) {
 			serverError(w)
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, errs)
+		s.fieldErrorAnswer(w, faultCreateErrorsListed, errs)
 		return
 	}
 
@@ -125,14 +133,26 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, now time.Time) 
 		notADictionary(w, raw)
 		return
 	}
+	if s.on(faultRefreshLongField500) && anyLong(data, "refresh") {
+		serverError(w)
+		return
+	}
+	if s.on(faultRefreshWrongTypeCoerced) {
+		data = coerced(data, "refresh")
+	}
+	if v, isString := data["refresh"].(string); isString && strings.TrimSpace(v) == "" && s.on(faultRefreshBlankAsToken) {
+		s.unauthorized(w, object{{"detail", errTokenInvalid.message}, {"code", "token_not_valid"}})
+		return
+	}
 	values, errs := fieldErrors(data, "refresh")
 	if errs != nil {
 		if (s.on(faultRefreshMissingField500) && onlyMissing(errs)) ||
-			(s.on(faultRefreshMalformed500) && !onlyMissing(errs)) {
+			(s.on(faultRefreshMalformed500) && !onlyMissing(errs)) ||
+			(s.on(faultRefreshNullField500) && anyNull(errs)) {
 			serverError(w)
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, errs)
+		s.fieldErrorAnswer(w, faultRefreshErrorsListed, errs)
 		return
 	}
 
@@ -174,28 +194,37 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, now time.Time) 
 		}
 		body = append(body, field{"refresh", next})
 	}
-	status := http.StatusOK
+	status, contentType := http.StatusOK, "application/json"
 	if s.on(faultRefreshStatus201) {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, body)
+	if s.on(faultRefreshContentTypeHTML) {
+		contentType = "text/html; charset=utf-8"
+	}
+	writeTyped(w, status, contentType, body)
 }
 
 // me is djoser's /users/me/ behind simplejwt's JWTAuthentication.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, now time.Time) {
 	header := r.Header.Get("Authorization")
+	_, present := r.Header["Authorization"]
+	if (present && strings.TrimSpace(header) == "" && s.on(faultMeEmptyHeader500)) ||
+		(len(header) > longValueBytes && s.on(faultMeLongHeader500)) {
+		serverError(w)
+		return
+	}
 	parts := strings.Fields(header)
 	if len(parts) == 0 {
 		if s.on(faultMeAnonymous200) {
 			writeJSON(w, http.StatusOK, object{{"id", nil}, {"email", ""}})
 			return
 		}
-		s.unauthorized(w, object{{"detail", msgNotProvided}})
+		s.refuseMe(w, http.StatusUnauthorized, object{{"detail", msgNotProvided}})
 		return
 	}
 	// A scheme the server does not know means "no credentials", not "bad credentials".
 	if !s.knownScheme(parts[0]) {
-		s.unauthorized(w, object{{"detail", msgNotProvided}})
+		s.refuseMe(w, http.StatusUnauthorized, object{{"detail", msgNotProvided}})
 		return
 	}
 	switch {
@@ -206,7 +235,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, now time.Time) {
 		parts = parts[:2]
 	}
 	if len(parts) != 2 {
-		s.unauthorized(w, object{{"detail", msgBadHeader}, {"code", "bad_authorization_header"}})
+		s.refuseMe(w, http.StatusUnauthorized, object{{"detail", msgBadHeader}, {"code", "bad_authorization_header"}})
 		return
 	}
 
@@ -225,17 +254,21 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, now time.Time) {
 			serverError(w)
 			return
 		}
-		s.unauthorized(w, tokenNotValid(terr))
+		status := http.StatusUnauthorized
+		if terr == errWrongType && s.on(faultMeWrongType403) {
+			status = http.StatusForbidden
+		}
+		s.refuseMe(w, status, tokenNotValid(terr))
 		return
 	}
 	id, ok := userIDClaim(claims)
 	if !ok {
-		s.unauthorized(w, object{{"detail", msgNoUserID}, {"code", "token_not_valid"}})
+		s.refuseMe(w, http.StatusUnauthorized, object{{"detail", msgNoUserID}, {"code", "token_not_valid"}})
 		return
 	}
 	user, ok := s.userByID(id)
 	if !ok {
-		s.unauthorized(w, object{{"detail", msgUserNotFound}, {"code", "user_not_found"}})
+		s.refuseMe(w, http.StatusUnauthorized, object{{"detail", msgUserNotFound}, {"code", "user_not_found"}})
 		return
 	}
 	s.meAnswer(w, user)
@@ -257,9 +290,32 @@ func (s *Server) meAnswer(w http.ResponseWriter, user User) {
 	if s.on(faultMeExtraField) {
 		body = append(body, field{"username", user.Username})
 	}
-	status := http.StatusOK
+	status, contentType := http.StatusOK, "application/json"
 	if s.on(faultMeStatus202) {
 		status = http.StatusAccepted
+	}
+	if s.on(faultMeContentTypeHTML) {
+		contentType = "text/html; charset=utf-8"
+	}
+	writeTyped(w, status, contentType, body)
+}
+
+// refuseMe answers a refusal of /users/me/: 401 with the challenge, or 403 (which carries none,
+// as DRF sends it).
+func (s *Server) refuseMe(w http.ResponseWriter, status int, body object) {
+	if s.on(faultMeErrorsRenamed) {
+		renamed := make(object, len(body))
+		for i, f := range body {
+			if f.key == "detail" {
+				f.key = "error"
+			}
+			renamed[i] = f
+		}
+		body = renamed
+	}
+	if status == http.StatusUnauthorized {
+		s.unauthorized(w, body)
+		return
 	}
 	writeJSON(w, status, body)
 }

@@ -26,7 +26,8 @@ func (s *Server) readData(w http.ResponseWriter, r *http.Request, ep endpoint) (
 		return false
 	}
 	tooLarge := func() {
-		if ep == endpointCreate && fail500(faultCreateOversized500) {
+		if (ep == endpointCreate && fail500(faultCreateOversized500)) ||
+			(ep == endpointRefresh && fail500(faultRefreshOversized500)) {
 			return
 		}
 		writeJSON(w, http.StatusRequestEntityTooLarge, object{
@@ -57,8 +58,9 @@ func (s *Server) readData(w http.ResponseWriter, r *http.Request, ep endpoint) (
 	if err != nil {
 		mediaType = ""
 	}
-	if ep == endpointCreate && s.on(faultCreateContentTypeIgnored) &&
-		mediaType != "application/x-www-form-urlencoded" && mediaType != "multipart/form-data" {
+	ignored := (ep == endpointCreate && s.on(faultCreateContentTypeIgnored)) ||
+		(ep == endpointRefresh && s.on(faultRefreshContentTypeIgnored))
+	if ignored && mediaType != "application/x-www-form-urlencoded" && mediaType != "multipart/form-data" {
 		mediaType = "application/json"
 	}
 
@@ -69,7 +71,7 @@ func (s *Server) readData(w http.ResponseWriter, r *http.Request, ep endpoint) (
 			if ep == endpointCreate && fail500(faultCreateNotJSON500) {
 				return nil, false
 			}
-			if ep == endpointRefresh && fail500(faultRefreshMalformed500) {
+			if ep == endpointRefresh && (fail500(faultRefreshMalformed500) || fail500(faultRefreshNotJSON500)) {
 				return nil, false
 			}
 			writeJSON(w, http.StatusBadRequest, object{{"detail", "JSON parse error - " + err.Error()}})
@@ -190,6 +192,65 @@ func fieldErrors(data map[string]any, names ...string) (values map[string]string
 		values[name] = v
 	}
 	return values, errs
+}
+
+// anyNull reports whether a field error says a field is null.
+func anyNull(errs object) bool {
+	for _, f := range errs {
+		if f.value.([]string)[0] == msgNull {
+			return true
+		}
+	}
+	return false
+}
+
+// longValueBytes is how long a value must be for the *-long-* faults to trip on it: beyond any
+// real email, password or token, and short of the 10 KiB (6 KiB for a header) the suite sends.
+const longValueBytes = 4 << 10
+
+// anyLong reports whether a named field is a string longer than longValueBytes.
+func anyLong(data map[string]any, names ...string) bool {
+	for _, name := range names {
+		if v, ok := data[name].(string); ok && len(v) > longValueBytes {
+			return true
+		}
+	}
+	return false
+}
+
+// coerced is the *-wrong-type-coerced faults: booleans, arrays and objects in the named fields
+// read as their text, the way str() would show them, instead of being refused.
+func coerced(data map[string]any, names ...string) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = v
+	}
+	for _, name := range names {
+		switch v := out[name].(type) {
+		case bool:
+			out[name] = map[bool]string{true: "True", false: "False"}[v]
+		case []any, map[string]any:
+			b, _ := json.Marshal(v)
+			out[name] = string(b)
+		}
+	}
+	return out
+}
+
+// fieldErrorAnswer writes DRF's 400 field error answer, or, under the given *-errors-listed
+// fault, the same errors as a list of {"field", "message"} objects.
+func (s *Server) fieldErrorAnswer(w http.ResponseWriter, listedFault string, errs object) {
+	if !s.on(listedFault) {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	var listed []object
+	for _, f := range errs {
+		for _, msg := range f.value.([]string) {
+			listed = append(listed, object{{"field", f.key}, {"message", msg}})
+		}
+	}
+	writeJSON(w, http.StatusBadRequest, object{{"errors", listed}})
 }
 
 // onlyMissing reports whether every field error is a missing or blank field (as opposed to a

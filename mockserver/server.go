@@ -264,6 +264,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, ep endpoint, n
 	// DRF sets Allow on every answer of a view.
 	w.Header().Set("Allow", allow)
 	w.Header().Set("Vary", "Accept")
+	if s.on(refusalRelabelled[ep]) {
+		w = relabelRefusals{w}
+	}
 	method := r.Method
 	if !slices.Contains(allowed, method) {
 		writeJSON(w, http.StatusMethodNotAllowed, object{{"detail", fmt.Sprintf("Method %q not allowed.", method)}})
@@ -284,6 +287,26 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, ep endpoint, n
 		s.me(w, r, now)
 	}
 }
+
+// refusalRelabelled names each endpoint's *-refusal-content-type-html fault.
+var refusalRelabelled = map[endpoint]string{
+	endpointCreate:  faultCreateRefusalContentTypeHTML,
+	endpointRefresh: faultRefreshRefusalContentTypeHTML,
+	endpointMe:      faultMeRefusalContentTypeHTML,
+}
+
+// relabelRefusals keeps a 4xx answer's JSON body but labels it text/html, as a proxy or a
+// framework's error page might.
+type relabelRefusals struct{ http.ResponseWriter }
+
+func (r relabelRefusals) WriteHeader(code int) {
+	if code >= 400 && code < 500 {
+		r.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r relabelRefusals) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 var endpointNames = map[endpoint]string{
 	endpointCreate:  "Token Obtain Pair",

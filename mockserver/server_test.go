@@ -550,3 +550,191 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+// proposedRow is one request a proposed clause of the coverage matrix is judged on, with what
+// its clauses demand of the answer. The rows follow the request plan: the family clauses
+// (*-REFUSAL-JSON, *-ERROR-SHAPE, ME-REFUSAL-CONSISTENT) judge answers that the flow and the
+// existing cases already get.
+type proposedRow struct {
+	step   string
+	judges []string // the proposed clauses judged on this answer
+	send   func(h *harness, refresh, access string) *httptest.ResponseRecorder
+	status int      // what the field clauses demand: exact, or 0 for any 4xx
+	fields []string // a 400 must name these
+}
+
+var longValue = strings.Repeat("a", 10<<10)
+
+func post(path, contentType, body string) func(h *harness, _, _ string) *httptest.ResponseRecorder {
+	return func(h *harness, _, _ string) *httptest.ResponseRecorder { return h.do("POST", path, contentType, body) }
+}
+
+var proposedRows = []proposedRow{
+	{"me", []string{"ME-JSON"}, func(h *harness, _, a string) *httptest.ResponseRecorder { return h.me("JWT " + a) }, 200, nil},
+	{"refresh", []string{"REFRESH-JSON"}, func(h *harness, r, _ string) *httptest.ResponseRecorder { return h.refresh("POST", r) }, 200, nil},
+	{"create-null-field", []string{"CREATE-NULL-FIELD"}, post(createPath, jsonType, `{"email":null,"password":null}`), 400, []string{"email", "password"}},
+	{"create-malformed-01", []string{"CREATE-WRONG-TYPE"}, post(createPath, jsonType, `{"email":true,"password":true}`), 400, []string{"email", "password"}},
+	{"create-wrong-type-containers", []string{"CREATE-WRONG-TYPE"}, post(createPath, jsonType, `{"email":[],"password":{}}`), 400, []string{"email", "password"}},
+	{"create-long-email", []string{"CREATE-LONG-FIELD"}, post(createPath, jsonType, `{"email":"`+longValue+`@invalid.example"}`), 0, nil},
+	{"create-long-password", []string{"CREATE-LONG-FIELD"}, post(createPath, jsonType, `{"password":"`+longValue+`"}`), 0, nil},
+	{"refresh-empty-field", []string{"REFRESH-EMPTY-FIELD"}, post(refreshPath, jsonType, `{"refresh":""}`), 400, []string{"refresh"}},
+	{"refresh-null-field", []string{"REFRESH-NULL-FIELD"}, post(refreshPath, jsonType, `{"refresh":null}`), 400, []string{"refresh"}},
+	{"refresh-malformed-01", []string{"REFRESH-WRONG-TYPE"}, post(refreshPath, jsonType, `{"refresh":true}`), 400, []string{"refresh"}},
+	{"refresh-long-field", []string{"REFRESH-LONG-FIELD"}, post(refreshPath, jsonType, `{"refresh":"`+longValue+`"}`), 0, nil},
+	{"refresh-not-json", []string{"REFRESH-NOT-JSON", "REFRESH-REFUSAL-JSON", "REFRESH-ERROR-SHAPE"}, post(refreshPath, jsonType, "this is not JSON"), 0, nil},
+	{"refresh-content-type", []string{"REFRESH-CONTENT-TYPE"}, func(h *harness, r, _ string) *httptest.ResponseRecorder {
+		return h.do("POST", refreshPath, "text/plain", `{"refresh":"`+r+`"}`)
+	}, 0, nil},
+	{"refresh-oversized", []string{"REFRESH-OVERSIZED"}, post(refreshPath, jsonType, `{"padding":"`+strings.Repeat("a", 3<<20)+`"}`), 0, nil},
+	{"me-empty-header", []string{"ME-EMPTY-HEADER"}, func(h *harness, _, _ string) *httptest.ResponseRecorder {
+		return h.do("GET", mePath, "", "", "Authorization", "")
+	}, 401, nil},
+	{"me-long-header", []string{"ME-LONG-HEADER"}, func(h *harness, _, _ string) *httptest.ResponseRecorder {
+		return h.me("JWT " + strings.Repeat("a", 6<<10))
+	}, 0, nil},
+	// The answers the family clauses judge, from the flow and the existing cases.
+	{"me-anonymous", meFamily, func(h *harness, _, _ string) *httptest.ResponseRecorder { return h.me("") }, 401, nil},
+	{"me-example-token", meFamily, func(h *harness, _, _ string) *httptest.ResponseRecorder { return h.me("JWT " + pageAccess) }, 401, nil},
+	{"me-refresh-token", meFamily, func(h *harness, r, _ string) *httptest.ResponseRecorder { return h.me("JWT " + r) }, 401, nil},
+	{"create-missing-field", createFamily, post(createPath, jsonType, `{"email":""}`), 400, []string{"email", "password"}},
+	{"create-not-json", createFamily, post(createPath, jsonType, "this is not JSON"), 400, nil},
+	{"create-content-type", createFamily, post(createPath, "text/plain", rightBody), 415, nil},
+	{"refresh-missing-field", refreshFamily, post(refreshPath, jsonType, `{}`), 400, []string{"refresh"}},
+	{"refresh-garbage", refreshFamily, post(refreshPath, jsonType, `{"refresh":"not-a-jwt"}`), 401, nil},
+}
+
+var (
+	meFamily      = []string{"ME-REFUSAL-JSON", "ME-ERROR-SHAPE", "ME-REFUSAL-CONSISTENT"}
+	createFamily  = []string{"CREATE-REFUSAL-JSON", "CREATE-ERROR-SHAPE"}
+	refreshFamily = []string{"REFRESH-REFUSAL-JSON", "REFRESH-ERROR-SHAPE"}
+)
+
+// judgeProposed sends every row to a server and returns, for each proposed clause, what is
+// wrong with the answers it judges (nothing, for a server that passes it). The checks are the
+// clauses' logic as the design proposes it.
+func judgeProposed(h *harness) map[string][]string {
+	problems := map[string][]string{}
+	refresh, access := h.login()
+	refusalStatuses := map[int]bool{}
+	for _, row := range proposedRows {
+		w := row.send(h, refresh, access)
+		fourxx := w.Code >= 400 && w.Code <= 499
+		jsonType := w.Header().Get("Content-Type") == "application/json"
+		var body map[string]any
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		for _, id := range row.judges {
+			var p string
+			switch {
+			case id == "ME-JSON" || id == "REFRESH-JSON":
+				if w.Code/100 == 2 && !jsonType {
+					p = "Content-Type " + w.Header().Get("Content-Type")
+				}
+			case strings.HasSuffix(id, "-REFUSAL-JSON"):
+				if fourxx && (!jsonType || body == nil) {
+					p = fmt.Sprintf("%d with Content-Type %s", w.Code, w.Header().Get("Content-Type"))
+				}
+			case strings.HasSuffix(id, "-ERROR-SHAPE"):
+				if fourxx {
+					p = drfErrorShape(body)
+				}
+			case id == "ME-REFUSAL-CONSISTENT":
+				if fourxx {
+					refusalStatuses[w.Code] = true
+				}
+			default:
+				p = fieldClause(row, w, body)
+			}
+			if p != "" {
+				problems[id] = append(problems[id], row.step+": "+p)
+			}
+		}
+	}
+	if len(refusalStatuses) > 1 {
+		problems["ME-REFUSAL-CONSISTENT"] = append(problems["ME-REFUSAL-CONSISTENT"], fmt.Sprintf("refusals with statuses %v", refusalStatuses))
+	}
+	return problems
+}
+
+// fieldClause is the check of the field and body clauses: the status they name, the fields a
+// 400 must name, and no token in a refusal.
+func fieldClause(row proposedRow, w *httptest.ResponseRecorder, body map[string]any) string {
+	switch {
+	case row.status != 0 && w.Code != row.status:
+		return fmt.Sprintf("status %d, want %d", w.Code, row.status)
+	case row.status == 0 && (w.Code < 400 || w.Code > 499):
+		return fmt.Sprintf("status %d, want a 4xx", w.Code)
+	case strings.Contains(w.Body.String(), "eyJ"):
+		return "a token in the refusal"
+	}
+	for _, f := range row.fields {
+		if !strings.Contains(w.Body.String(), `"`+f+`"`) {
+			return "the 400 names no error for " + f
+		}
+	}
+	return ""
+}
+
+// drfErrorShape is the *-ERROR-SHAPE check: {"detail": a string}, or every key mapped to a
+// non-empty list of strings. It returns what is wrong, or "".
+func drfErrorShape(body map[string]any) string {
+	if body == nil {
+		return "not a JSON object"
+	}
+	if d, ok := body["detail"]; ok {
+		if _, isString := d.(string); !isString {
+			return `"detail" is not a string`
+		}
+		return ""
+	}
+	if len(body) == 0 {
+		return "an empty object"
+	}
+	for k, v := range body {
+		list, ok := v.([]any)
+		if !ok || len(list) == 0 {
+			return fmt.Sprintf("%q is not a list of messages", k)
+		}
+		for _, m := range list {
+			if _, ok := m.(string); !ok {
+				return fmt.Sprintf("%q holds a message that is not a string", k)
+			}
+		}
+	}
+	return ""
+}
+
+// TestCleanServerPassesTheProposedClauses: the reference mock conforms to every proposed
+// clause, as the real stack does (replica, both modes), the day the clauses exist.
+func TestCleanServerPassesTheProposedClauses(t *testing.T) {
+	for id, p := range judgeProposed(withFaults(t)) {
+		t.Errorf("%s: %s", id, strings.Join(p, "; "))
+	}
+}
+
+// TestFaultsBreakTheirProposedClausesOnly is the kill matrix over the proposed clauses: every
+// fault breaks each clause its Pending names, and no other proposed clause.
+func TestFaultsBreakTheirProposedClausesOnly(t *testing.T) {
+	proposed := map[string]bool{}
+	for _, row := range proposedRows {
+		for _, id := range row.judges {
+			proposed[id] = true
+		}
+	}
+	for id := range proposedClauses(t) {
+		if !proposed[id] {
+			t.Errorf("%s: no row of proposedRows judges it", id)
+		}
+	}
+	for _, f := range allFaults() {
+		got := judgeProposed(withFaults(t, f.Name))
+		for _, id := range f.Pending {
+			if len(got[id]) == 0 {
+				t.Errorf("%s: survives, though Pending names it", f.Name+" × "+id)
+			}
+			delete(got, id)
+		}
+		for id, p := range got {
+			t.Errorf("%s: also breaks %s, which Pending does not name: %s", f.Name, id, strings.Join(p, "; "))
+		}
+	}
+}
