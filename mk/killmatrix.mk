@@ -7,8 +7,9 @@ BENCHTIME ?= 20x
 .PHONY: killmatrix bench
 
 killmatrix: ## run the suite against the reference mock and each of its faults; writes reports/killmatrix.md
-	$(or $(GO),go) test -count=1 -run '^TestKillMatrix$$' ./selftest/killmatrix/
-	@grep -m1 '^\*\*' reports/killmatrix.md | tr -d '*'
+	@mkdir -p $(REPORTS)
+	KILLMATRIX_REPORT=$(abspath $(REPORTS))/killmatrix.md $(or $(GO),go) test -count=1 -run '^TestKillMatrix$$' ./selftest/killmatrix/
+	@grep -m1 '^\*\*' $(REPORTS)/killmatrix.md | tr -d '*'
 
 # The benchmark's output is kept whole so that a failure shows, then summed up in one line.
 bench: ## time one full suite run against the reference mock (BENCHTIME runs): wall time, requests, per clause

@@ -148,14 +148,13 @@ func (s *Set) ForStep(step string) []*Fixture {
 // Credentials returns the email and password the set's create request logs in with: replay
 // sends exactly what was recorded (the page's sample values, or a recording's placeholders).
 func (s *Set) Credentials() (string, string, error) {
-	for _, f := range s.ForStep("create") {
-		body, ok := f.Request.Body.(map[string]any)
-		if !ok {
-			break
+	// The first create exchange is the flow's log-in; later ones are refusals with other bodies.
+	if creates := s.ForStep("create"); len(creates) > 0 {
+		if body, ok := creates[0].Request.Body.(map[string]any); ok {
+			email, _ := body["email"].(string)
+			password, _ := body["password"].(string)
+			return email, password, nil
 		}
-		email, _ := body["email"].(string)
-		password, _ := body["password"].(string)
-		return email, password, nil
 	}
 	return "", "", fmt.Errorf("fixtures %s: no create exchange with a JSON {email, password} body to log in with", s.Directory)
 }

@@ -54,7 +54,7 @@ func fixture(t *testing.T) (Summary, Run) {
 		spec("TOKEN-NONE", types.SpecStateSkipped, ""),
 	}}
 	cfg, err := config.Load("", func(k string) (string, bool) {
-		v, ok := map[string]string{"ZS_BASE_URL": "https://user:" + password + "@target.example", "ZS_EMAIL": "qa@example.com",
+		v, ok := map[string]string{"ZS_BASE_URL": "https://target.example", "ZS_EMAIL": "qa@example.com",
 			"ZS_PASSWORD": password, "ZS_SIGNING_KEY": signingKey}[k]
 		return v, ok
 	}, nil)
@@ -64,7 +64,7 @@ func fixture(t *testing.T) (Summary, Run) {
 	red := redact.New(cfg.Secrets()...)
 	start := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
 	return Summarize(r, cat), Run{
-		Target: cfg.BaseURL, Started: start, Finished: start.Add(1500 * time.Millisecond), Version: "jwt-conformance test",
+		Target: "https://user:" + password + "@target.example", Started: start, Finished: start.Add(1500 * time.Millisecond), Version: "jwt-conformance test",
 		Config: Settings(cfg), Endpoints: map[string]string{"me": "GET /users/me/"}, Redact: red.String,
 	}
 }

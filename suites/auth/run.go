@@ -134,22 +134,19 @@ type run struct {
 
 func prepare(s Setup) (*run, error) {
 	r := &run{cat: s.Catalogue}
-	lookup := s.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
 	var err error
 	if r.cat == nil {
 		if r.cat, err = clauses.Default(); err != nil {
 			return nil, err
 		}
 	}
-	path := s.ConfigPath
-	if path == "" {
-		path, _ = lookup("ZS_CONFIG")
-	}
 	known := func(id string) bool { _, ok := r.cat.Get(id); return ok }
-	if r.cfg, err = config.Load(path, lookup, known); err != nil {
+	opts := config.Options{File: s.ConfigPath, Lookup: s.LookupEnv, Known: known}
+	if s.LookupEnv == nil {
+		// The process environment is read whole, so that a mistyped ZS_* variable is named.
+		opts.Environ = os.Environ()
+	}
+	if r.cfg, err = config.LoadOptions(opts); err != nil {
 		return nil, err
 	}
 	cfg := r.cfg
