@@ -67,7 +67,12 @@ type decoder struct {
 
 var decoders = []decoder{{"json", unescapeJSON}, {"html", html.UnescapeString}, {"url", unescapeURL}}
 
-type view struct{ class, text string }
+// A view is a line as one chain of decoders reads it. parent is the view it was decoded from,
+// -1 for the line itself and for decoded base64 segments, which are new text.
+type view struct {
+	class, text string
+	parent      int
+}
 
 // Scan reports every leak in data, read as the named stream or file.
 func (s *Scanner) Scan(file string, data []byte) []Hit {
@@ -82,18 +87,18 @@ func (s *Scanner) Scan(file string, data []byte) []Hit {
 }
 
 func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
-	views := []view{{"raw", line}}
+	views := []view{{"raw", line, -1}}
 	seen := map[string]bool{line: true}
 	for depth, from := 0, 0; depth < maxDepth; depth++ {
 		to := len(views)
-		for _, v := range views[from:to] {
+		for i, v := range views[from:to] {
 			for _, d := range decoders {
 				t := d.decode(v.text)
 				if seen[t] {
 					continue
 				}
 				seen[t] = true
-				views = append(views, view{join(v.class, d.name), t})
+				views = append(views, view{join(v.class, d.name), t, from + i})
 			}
 		}
 		from = to
@@ -101,11 +106,14 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	// Base64 segments of every view, decoded, and those decoded again.
 	for _, v := range snapshot(views) {
 		for _, dec := range base64Segments(v.text) {
-			for _, t := range []view{{join(v.class, "base64"), dec}, {join(join(v.class, "base64"), "json"), unescapeJSON(dec)}} {
-				if !seen[t.text] {
-					seen[t.text] = true
-					views = append(views, t)
-				}
+			if seen[dec] {
+				continue
+			}
+			seen[dec] = true
+			views = append(views, view{join(v.class, "base64"), dec, -1})
+			if t := unescapeJSON(dec); !seen[t] {
+				seen[t] = true
+				views = append(views, view{join(v.class, "base64+json"), t, len(views) - 1})
 			}
 		}
 	}
@@ -117,9 +125,13 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	found := map[string]bool{}
 	for _, n := range s.needles {
 		for _, v := range views {
-			if at := strings.Index(v.text, n.value); at >= 0 {
+			// A decoder's view holds its parent's occurrences too: only more of them are new.
+			more := strings.Count(v.text, n.value)
+			if v.parent >= 0 {
+				more -= strings.Count(views[v.parent].text, n.value)
+			}
+			if at := strings.Index(v.text, n.value); at >= 0 && more > 0 {
 				hits = append(hits, Hit{file, n.name, v.class, place(v, at, len(n.value))})
-				break // the shortest chain of decoders names it
 			}
 		}
 	}
@@ -344,14 +356,29 @@ func (s *Scanner) verifying(text string) []foundToken {
 			if !ok || (len(sig) != 32 && len(sig) != 48 && len(sig) != 64) {
 				continue
 			}
-			input := segs[i] + "." + segs[i+1]
-			for _, a := range algs {
-				m := hmac.New(a.hash, s.key)
-				m.Write([]byte(input))
-				if hmac.Equal(m.Sum(nil), sig) {
-					out = append(out, foundToken{segs[i], string(sig), len(segs), i, a.name})
+			// The run may have swallowed what stands before the token (t=, a path): try
+			// every start after a character that cannot begin a compact segment's text.
+			for _, head := range starts(segs[i]) {
+				input := head + "." + segs[i+1]
+				for _, a := range algs {
+					m := hmac.New(a.hash, s.key)
+					m.Write([]byte(input))
+					if hmac.Equal(m.Sum(nil), sig) {
+						out = append(out, foundToken{head, string(sig), len(segs), i, a.name})
+					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// starts lists seg and each of its suffixes that follows a '=', '/' or '+'.
+func starts(seg string) []string {
+	out := []string{seg}
+	for i := 0; i < len(seg)-1; i++ {
+		if strings.IndexByte("=/+", seg[i]) >= 0 {
+			out = append(out, seg[i+1:])
 		}
 	}
 	return out
