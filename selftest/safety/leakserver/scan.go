@@ -23,15 +23,27 @@ import (
 type Hit struct {
 	File string // the stream or the file, relative to the scanned directory
 	What string // "password", "key", "token" (a triple that verifies under the key) or "markdown"
-	// Class is how it was found: "raw", or the decoders applied in order ("json", "json+json",
-	// "html", "url", "base64", "json+base64"…), ending in "verifying-token" for a token, or
-	// "markdown" for live Markdown.
+	// Class is the encoding that hid it: "raw", "json" (JSON or Go-quote escapes), "html",
+	// "url", "base64"; "verifying-token" for a token; "markdown" for live Markdown.
 	Class string
+	// Chain is every decoder applied, in order ("json+json+url"): a file's own format adds
+	// some (report.json escapes what the suite printed).
+	Chain string
 	Place string // "line N: " and a short context with every secret masked
 }
 
 func (h Hit) String() string {
-	return fmt.Sprintf("%s: %s [%s] at %s", h.File, h.What, h.Class, h.Place)
+	return fmt.Sprintf("%s: %s [%s] at %s (decoded by %s)", h.File, h.What, h.Class, h.Place, h.Chain)
+}
+
+// classOf is the encoding a chain of decoders undid to find a secret: base64 if it took part
+// (what it hid was escaped inside it, perhaps), else the last decoder, the one the secret
+// itself was written in.
+func classOf(chain string) string {
+	if strings.Contains(chain, "base64") {
+		return "base64"
+	}
+	return chain[strings.LastIndexByte(chain, '+')+1:]
 }
 
 // Scanner finds the canaries in what a run wrote.
@@ -124,14 +136,24 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	}
 	found := map[string]bool{}
 	for _, n := range s.needles {
+		// A decoded view holds the occurrences of the views before it too: only more than any
+		// earlier view of the same text showed are new, and the shortest chain names them.
+		// A decoded base64 segment is new text, compared only with the view it came from.
+		most := 0
 		for _, v := range views {
-			// A decoder's view holds its parent's occurrences too: only more of them are new.
-			more := strings.Count(v.text, n.value)
-			if v.parent >= 0 {
-				more -= strings.Count(views[v.parent].text, n.value)
+			count := strings.Count(v.text, n.value)
+			before := most
+			if v.parent < 0 && v.class != "raw" {
+				before = 0
+			} else if v.parent >= 0 && strings.HasSuffix(views[v.parent].class, "base64") {
+				before = strings.Count(views[v.parent].text, n.value)
 			}
-			if at := strings.Index(v.text, n.value); at >= 0 && more > 0 {
-				hits = append(hits, Hit{file, n.name, v.class, place(v, at, len(n.value))})
+			if count > before {
+				at := strings.Index(v.text, n.value)
+				hits = append(hits, Hit{file, n.name, classOf(v.class), v.class, place(v, at, len(n.value))})
+			}
+			if v.parent >= 0 || v.class == "raw" {
+				most = max(most, count)
 			}
 		}
 	}
@@ -141,7 +163,7 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 				continue
 			}
 			found[tok.signature] = true
-			hits = append(hits, Hit{file, "token", join(v.class, "verifying-token"),
+			hits = append(hits, Hit{file, "token", "verifying-token", join(v.class, "verifying-token"),
 				fmt.Sprintf("line %d: %s (%d segments from %s, verifies under %s)", lineNo, shorten(tok.head), tok.segments, ordinal(tok.first), tok.alg)})
 		}
 	}
@@ -169,17 +191,37 @@ func (s *Scanner) context(text string, at, n int) string {
 	for hi < len(text) && !utf8.RuneStart(text[hi]) {
 		hi++
 	}
-	c := text[lo:at] + "«SECRET»" + text[at+n:hi]
-	return strconv.Quote(s.mask(c))
+	return strconv.Quote(s.mask(text[lo:at]) + "«SECRET»" + s.mask(text[at+n:hi]))
 }
 
 var longRun = regexp.MustCompile(`[A-Za-z0-9+/_=-]{16,}`)
 
+// mask hides every secret in text, and every piece of one (four bytes or more), which a
+// context cut at its edges would otherwise show.
 func (s *Scanner) mask(text string) string {
 	for _, n := range s.needles {
 		text = strings.ReplaceAll(text, n.value, "«"+n.name+"»")
 	}
-	return longRun.ReplaceAllStringFunc(text, shorten)
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		longest := 0
+		for _, n := range s.needles {
+			for j := len(text); j-i >= 4 && j-i > longest; j-- {
+				if strings.Contains(n.value, text[i:j]) {
+					longest = j - i
+					break
+				}
+			}
+		}
+		if longest > 0 {
+			b.WriteString("…")
+			i += longest
+			continue
+		}
+		b.WriteByte(text[i])
+		i++
+	}
+	return longRun.ReplaceAllStringFunc(b.String(), shorten)
 }
 
 func shorten(run string) string {
@@ -410,7 +452,7 @@ func (s *Scanner) scanMarkdown(file, text string) []Hit {
 		}
 		live := outsideCodeSpans(line)
 		if at := strings.Index(live, "](http://"+s.markdownHost); at >= 0 {
-			hits = append(hits, Hit{file, "markdown", "markdown", fmt.Sprintf("line %d: %s", i+1, strconv.Quote(s.mask(live[max(0, at-24):min(len(live), at+40)])))})
+			hits = append(hits, Hit{file, "markdown", "markdown", "markdown", fmt.Sprintf("line %d: %s", i+1, strconv.Quote(s.mask(live[max(0, at-24):min(len(live), at+40)])))})
 		}
 	}
 	return hits

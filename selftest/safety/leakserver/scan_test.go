@@ -44,8 +44,8 @@ func TestEveryEncodingOfEachSecretIsFound(t *testing.T) {
 				if enc.Name == "raw" && hits[0].Class != "raw" {
 					t.Errorf("a raw %s was found as %s", secret.name, hits[0].Class)
 				}
-				if strings.Contains(hits[0].String(), strings.TrimSpace(secret.value)) {
-					t.Errorf("the hit repeats the %s: %s", secret.name, hits[0])
+				if piece := pieceOfASecret(hits[0].String()); piece != "" {
+					t.Errorf("the hit shows %q of a secret: %s", piece, hits[0])
 				}
 			}
 		}
@@ -180,8 +180,9 @@ func TestServerAnswersTheFlowAndLeaks(t *testing.T) {
 	classes := map[string]bool{}
 	for _, h := range hits {
 		classes[h.What+" "+h.Class] = true
+		classes[h.What+" "+h.Chain] = true
 	}
-	for _, want := range []string{"password raw", "key raw", "token verifying-token", "password base64+json", "token base64+verifying-token"} {
+	for _, want := range []string{"password raw", "key raw", "token verifying-token", "password base64", "token base64+verifying-token"} {
 		if !classes[want] {
 			t.Errorf("no %q among %v", want, classes)
 		}
@@ -198,5 +199,27 @@ func TestServerAnswersTheFlowAndLeaks(t *testing.T) {
 	}
 	if _, err := Start(Options{Canaries: canaries, Classes: []Class{"no-such-class"}}); err == nil {
 		t.Error("an unknown class was accepted")
+	}
+}
+
+// pieceOfASecret is the first six bytes of a canary secret found in text, or "".
+func pieceOfASecret(text string) string {
+	for _, secret := range []string{canaries.Password, canaries.Key} {
+		for i := 0; i+6 <= len(secret); i++ {
+			if strings.Contains(text, secret[i:i+6]) {
+				return secret[i : i+6]
+			}
+		}
+	}
+	return ""
+}
+
+// A context cut through a second secret shows no piece of it.
+func TestContextsShowNoPieceOfASecret(t *testing.T) {
+	text := `{"k":"` + canaries.Key + `","pw":"` + canaries.Password + `"}`
+	for _, h := range scan(text) {
+		if piece := pieceOfASecret(h.String()); piece != "" {
+			t.Errorf("%q shows in %s", piece, h)
+		}
 	}
 }

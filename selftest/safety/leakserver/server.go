@@ -291,7 +291,7 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 	if json.Unmarshal(body, &obj) != nil {
 		return body
 	}
-	issued := status == http.StatusOK && (ep == create || ep == refresh)
+	issued := status/100 == 2 && (ep == create || ep == refresh)
 	if issued && s.fires(SecretClaims, false) {
 		for _, name := range []string{"access", "refresh"} {
 			tok, ok := obj[name].(string)
@@ -307,7 +307,7 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 			body = bytes.Replace(body, []byte(tok), []byte(s.c.Resign(tok, claims)), 1)
 		}
 	}
-	if access, ok := obj["access"].(string); ok && ep == create && status == http.StatusOK && s.fires(FourSegments, false) {
+	if access, ok := obj["access"].(string); ok && ep == create && status/100 == 2 && s.fires(FourSegments, false) {
 		body = bytes.Replace(body, []byte(`"`+access+`"`), []byte(`"`+s.token(ShapeCompact)+".ZXh0cmE"+`"`), 1)
 	}
 	var extra []string
