@@ -149,7 +149,7 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 				before = strings.Count(views[v.parent].text, n.value)
 			}
 			if count > before {
-				at := strings.Index(v.text, n.value)
+				at := nthIndex(v.text, n.value, before)
 				hits = append(hits, Hit{file, n.name, classOf(v.class), v.class, place(v, at, len(n.value))})
 			}
 			if v.parent >= 0 || v.class == "raw" {
@@ -168,6 +168,23 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 		}
 	}
 	return hits
+}
+
+// nthIndex is where the n-th (from 0) occurrence of sub in text starts: in a decoded view,
+// the first occurrence past those its parent already showed.
+func nthIndex(text, sub string, n int) int {
+	at := 0
+	for ; n > 0; n-- {
+		i := strings.Index(text[at:], sub)
+		if i < 0 {
+			break
+		}
+		at += i + len(sub)
+	}
+	if i := strings.Index(text[at:], sub); i >= 0 {
+		return at + i
+	}
+	return strings.Index(text, sub)
 }
 
 // snapshot returns views as they are now, so that appending to the original does not loop.
