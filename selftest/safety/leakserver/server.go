@@ -253,7 +253,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ep == create && refused && s.fires(HTML500, false):
 		page := "<!doctype html><title>Server Error (500)</title><h1>Server Error (500)</h1>\n" +
 			"<pre>password=" + s.c.Password + "\nescaped=" + html.EscapeString(s.c.Password) +
-			"\nSECRET_KEY=" + s.c.Key + "\ntoken=" + s.token(ShapeCompact) + "\nsession=" + s.token(ShapeSpaceHeader) + "</pre>"
+			"\nSECRET_KEY=" + s.c.Key + "\ntoken=" + s.tokenFor(ShapeCompact, "error-page") + "\nsession=" + s.tokenFor(ShapeSpaceHeader, "error-page") + "</pre>"
 		header = http.Header{"Content-Type": {"text/html; charset=utf-8"}}
 		status, body = http.StatusInternalServerError, []byte(page)
 	}
@@ -292,6 +292,9 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 		return body
 	}
 	issued := status/100 == 2 && (ep == create || ep == refresh)
+	if access, ok := obj["access"].(string); ok && ep == create && issued && s.fires(FourSegments, false) {
+		body = bytes.Replace(body, []byte(`"`+access+`"`), []byte(`"`+s.tokenFor(ShapeCompact, "four-segments")+".ZXh0cmE"+`"`), 1)
+	}
 	if issued && s.fires(SecretClaims, false) {
 		for _, name := range []string{"access", "refresh"} {
 			tok, ok := obj[name].(string)
@@ -306,9 +309,6 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 			claims["debug_session"] = s.c.Mint(ShapeCompact, map[string]any{"token_type": "access", "user_id": 7, "jti": "leak-in-a-claim"})
 			body = bytes.Replace(body, []byte(tok), []byte(s.c.Resign(tok, claims)), 1)
 		}
-	}
-	if access, ok := obj["access"].(string); ok && ep == create && status/100 == 2 && s.fires(FourSegments, false) {
-		body = bytes.Replace(body, []byte(`"`+access+`"`), []byte(`"`+s.token(ShapeCompact)+".ZXh0cmE"+`"`), 1)
 	}
 	var extra []string
 	add := func(k, jsonValue string) { extra = append(extra, `"`+k+`":`+jsonValue) }
@@ -337,6 +337,8 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 		add("id_token", jsonValue(s.token(ShapeSpaceHeader)))
 		add("data", jsonValue(map[string]any{"session": map[string]any{
 			"token": s.token(ShapePaddedStd), "tokens": []string{s.token(ShapeNewlineHeader), s.token(ShapeCompact)},
+			// Four segments whose first three verify: masking only the last leaves a token.
+			"chain": s.tokenFor(ShapeSpaceHeader, "four-segments") + ".ZXh0cmE",
 		}}))
 	}
 	if s.fires(Markdown, false) {
@@ -362,8 +364,12 @@ func (s *Server) rewrite(ep endpoint, status int, body []byte) []byte {
 }
 
 // token is a fresh token for the canary account, validly signed, in the given shape.
-func (s *Server) token(shape TokenShape) string {
-	return s.c.Mint(shape, map[string]any{"token_type": "access", "user_id": 7, "email": s.c.Email, "exp": 4102444800, "jti": "leak-" + shape.String()})
+func (s *Server) token(shape TokenShape) string { return s.tokenFor(shape, "echo") }
+
+// tokenFor is a token whose jti names the place it is sent to, so that each place's leak is
+// its own hit.
+func (s *Server) tokenFor(shape TokenShape, place string) string {
+	return s.c.Mint(shape, map[string]any{"token_type": "access", "user_id": 7, "email": s.c.Email, "exp": 4102444800, "jti": "leak-" + place + "-" + shape.String()})
 }
 
 // rawPassword is the password as it survives in a status or header line: without its leading
