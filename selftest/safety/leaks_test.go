@@ -43,10 +43,12 @@ func TestLeakProofWholeSuite(t *testing.T) {
 		classes []leakserver.Class
 		faults  []string
 		env     map[string]string
-		// parallel runs the suite under ginkgo -p; userinfo puts the password in the base URL;
-		// exit is the status the run must end with.
-		parallel, userinfo bool
-		exit               int
+		// parallel runs the suite under ginkgo -p; spy runs it as process 1 of 2 against a
+		// stand-in for ginkgo's server, which keeps what the process shares with the others;
+		// userinfo puts the password in the base URL; exit is the status the run must end with
+		// (-1: any).
+		parallel, spy, userinfo bool
+		exit                    int
 	}
 	modes := []mode{
 		// Passing-ish: the flow works, though the echoes break a few clauses (extra fields).
@@ -55,6 +57,7 @@ func TestLeakProofWholeSuite(t *testing.T) {
 		{name: "strict", classes: leakserver.Quiet, env: map[string]string{"ZS_STRICT": "true"}, exit: -1},
 		{name: "recording", classes: leakserver.Loud, env: map[string]string{"ZS_RECORD_DIR": "fixtures"}, exit: 1},
 		{name: "parallel", classes: leakserver.Quiet, parallel: true, exit: -1},
+		{name: "parallel-evidence", classes: leakserver.Quiet, spy: true, exit: -1},
 		// No echoes: whatever is found came from the base URL's userinfo.
 		{name: "userinfo", userinfo: true, exit: -1},
 		{name: "config-error", env: map[string]string{"ZS_HTTP_TIMEOUT": "${" + secretEnv + "}"}, exit: 2},
@@ -75,7 +78,25 @@ func TestLeakProofWholeSuite(t *testing.T) {
 			for k, v := range m.env {
 				env[k] = v
 			}
-			run := runHostile(t, env, m.parallel)
+			var args []string
+			var spy *leakserver.ParallelSpy
+			if m.spy {
+				spy = leakserver.StartParallelSpy()
+				defer spy.Close()
+				args = []string{"--ginkgo.parallel.process=1", "--ginkgo.parallel.total=2", "--ginkgo.parallel.host=" + spy.URL}
+				// Ginkgo's other protocol, net/rpc, carries the same data; the spy speaks HTTP.
+				env["GINKGO_PARALLEL_PROTOCOL"] = "HTTP"
+			}
+			run := runHostile(t, env, m.parallel, args...)
+			if spy != nil {
+				sent := spy.Sent()
+				if len(sent["/before-suite-completed"]) == 0 {
+					t.Errorf("process 1 shared no set-up data with the stand-in (it got %v): the scan of what processes share would be vacuous\n%s\n%s", spy.Paths(), tail(run.streams["stdout"], 10), tail(run.streams["stderr"], 10))
+				}
+				for path, data := range sent {
+					run.streams["sent to ginkgo's server at "+path] = data
+				}
+			}
 			if m.exit >= 0 && run.exit != m.exit {
 				t.Errorf("exit %d, want %d; the mode did not do what it is for\n%s", run.exit, m.exit, tail(run.streams["stderr"], 20))
 			}
@@ -146,7 +167,7 @@ type hostileRun struct {
 
 // runHostile runs the compiled suite, or ginkgo -p on it, with env alone (no ZS_* from the
 // caller), writing everything under a temporary directory, never the repository's reports.
-func runHostile(t *testing.T, env map[string]string, parallel bool) hostileRun {
+func runHostile(t *testing.T, env map[string]string, parallel bool, args ...string) hostileRun {
 	t.Helper()
 	bin, err := harness.Binary()
 	if err != nil {
@@ -171,8 +192,8 @@ func runHostile(t *testing.T, env map[string]string, parallel bool) hostileRun {
 			"--json-report=report.json", "--junit-report=junit.xml", "--output-dir="+out, bin)
 		cmd.Dir, _ = harness.Root() // go tool needs the module
 	} else {
-		cmd = exec.CommandContext(ctx, bin, "--ginkgo.no-color",
-			"--ginkgo.json-report="+filepath.Join(out, "report.json"), "--ginkgo.junit-report="+filepath.Join(out, "junit.xml"))
+		cmd = exec.CommandContext(ctx, bin, append([]string{"--ginkgo.no-color",
+			"--ginkgo.json-report=" + filepath.Join(out, "report.json"), "--ginkgo.junit-report=" + filepath.Join(out, "junit.xml")}, args...)...)
 		cmd.Dir = root
 	}
 	for _, kv := range os.Environ() {

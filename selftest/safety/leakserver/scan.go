@@ -79,11 +79,39 @@ type decoder struct {
 
 var decoders = []decoder{{"json", unescapeJSON}, {"html", html.UnescapeString}, {"url", unescapeURL}}
 
-// A view is a line as one chain of decoders reads it. parent is the view it was decoded from,
-// -1 for the line itself and for decoded base64 segments, which are new text.
+// A view is a line as one chain of decoders reads it. root is the view its chain started
+// from: the line itself (0), or a decoded base64 segment, which is new text.
 type view struct {
 	class, text string
-	parent      int
+	root        int
+}
+
+// views is every reading of one line, each text once.
+type views struct {
+	list []view
+	seen map[string]bool
+}
+
+// add keeps v unless its text was read already, and says whether it did.
+func (vs *views) add(v view) bool {
+	if vs.seen[v.text] {
+		return false
+	}
+	vs.seen[v.text] = true
+	vs.list = append(vs.list, v)
+	return true
+}
+
+// expand applies every decoder, up to depth times in a row, to the view at start.
+func (vs *views) expand(start, depth int) {
+	for from, to := start, start+1; depth > 0 && from < to; depth-- {
+		for _, v := range vs.list[from:to] {
+			for _, d := range decoders {
+				vs.add(view{join(v.class, d.name), d.decode(v.text), v.root})
+			}
+		}
+		from, to = to, len(vs.list)
+	}
 }
 
 // Scan reports every leak in data, read as the named stream or file.
@@ -99,36 +127,18 @@ func (s *Scanner) Scan(file string, data []byte) []Hit {
 }
 
 func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
-	views := []view{{"raw", line, -1}}
-	seen := map[string]bool{line: true}
-	for depth, from := 0, 0; depth < maxDepth; depth++ {
-		to := len(views)
-		for i, v := range views[from:to] {
-			for _, d := range decoders {
-				t := d.decode(v.text)
-				if seen[t] {
-					continue
-				}
-				seen[t] = true
-				views = append(views, view{join(v.class, d.name), t, from + i})
-			}
-		}
-		from = to
-	}
+	vs := &views{seen: map[string]bool{}}
+	vs.add(view{"raw", line, 0})
+	vs.expand(0, maxDepth)
 	// Base64 segments of every view, decoded, and those decoded again.
-	for _, v := range snapshot(views) {
+	for _, v := range snapshot(vs.list) {
 		for _, dec := range base64Segments(v.text) {
-			if seen[dec] {
-				continue
-			}
-			seen[dec] = true
-			views = append(views, view{join(v.class, "base64"), dec, -1})
-			if t := unescapeJSON(dec); !seen[t] {
-				seen[t] = true
-				views = append(views, view{join(v.class, "base64+json"), t, len(views) - 1})
+			if vs.add(view{join(v.class, "base64"), dec, len(vs.list)}) {
+				vs.expand(len(vs.list)-1, maxDepth-1)
 			}
 		}
 	}
+	views := vs.list
 
 	var hits []Hit
 	place := func(v view, at, n int) string {
@@ -137,24 +147,15 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	found := map[string]bool{}
 	for _, n := range s.needles {
 		// A decoded view holds the occurrences of the views before it too: only more than any
-		// earlier view of the same text showed are new, and the shortest chain names them.
-		// A decoded base64 segment is new text, compared only with the view it came from.
-		most := 0
+		// earlier view from the same root showed are new, and the shortest chain names them.
+		most := map[int]int{}
 		for _, v := range views {
 			count := strings.Count(v.text, n.value)
-			before := most
-			if v.parent < 0 && v.class != "raw" {
-				before = 0
-			} else if v.parent >= 0 && strings.HasSuffix(views[v.parent].class, "base64") {
-				before = strings.Count(views[v.parent].text, n.value)
-			}
-			if count > before {
+			if before := most[v.root]; count > before {
 				at := nthIndex(v.text, n.value, before)
 				hits = append(hits, Hit{file, n.name, classOf(v.class), v.class, place(v, at, len(n.value))})
 			}
-			if v.parent >= 0 || v.class == "raw" {
-				most = max(most, count)
-			}
+			most[v.root] = max(most[v.root], count)
 		}
 	}
 	for _, v := range views {
