@@ -79,11 +79,11 @@ type decoder struct {
 
 var decoders = []decoder{{"json", unescapeJSON}, {"html", html.UnescapeString}, {"url", unescapeURL}}
 
-// A view is a line as one chain of decoders reads it. root is the view its chain started
-// from: the line itself (0), or a decoded base64 segment, which is new text.
+// A view is a line as one chain of decoders reads it. parent is the view it was decoded from:
+// -1 for the line itself and for a decoded base64 segment, which is new text.
 type view struct {
 	class, text string
-	root        int
+	parent      int
 }
 
 // views is every reading of one line, each text once.
@@ -105,9 +105,9 @@ func (vs *views) add(v view) bool {
 // expand applies every decoder, up to depth times in a row, to the view at start.
 func (vs *views) expand(start, depth int) {
 	for from, to := start, start+1; depth > 0 && from < to; depth-- {
-		for _, v := range vs.list[from:to] {
+		for i, v := range vs.list[from:to] {
 			for _, d := range decoders {
-				vs.add(view{join(v.class, d.name), d.decode(v.text), v.root})
+				vs.add(view{join(v.class, d.name), d.decode(v.text), from + i})
 			}
 		}
 		from, to = to, len(vs.list)
@@ -128,12 +128,12 @@ func (s *Scanner) Scan(file string, data []byte) []Hit {
 
 func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	vs := &views{seen: map[string]bool{}}
-	vs.add(view{"raw", line, 0})
+	vs.add(view{"raw", line, -1})
 	vs.expand(0, maxDepth)
 	// Base64 segments of every view, decoded, and those decoded again.
 	for _, v := range snapshot(vs.list) {
 		for _, dec := range base64Segments(v.text) {
-			if vs.add(view{join(v.class, "base64"), dec, len(vs.list)}) {
+			if vs.add(view{join(v.class, "base64"), dec, -1}) {
 				vs.expand(len(vs.list)-1, maxDepth-1)
 			}
 		}
@@ -146,16 +146,18 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 	}
 	found := map[string]bool{}
 	for _, n := range s.needles {
-		// A decoded view holds the occurrences of the views before it too: only more than any
-		// earlier view from the same root showed are new, and the shortest chain names them.
-		most := map[int]int{}
+		// A decoded view holds its parent's occurrences too: only more of them are new. Two
+		// chains may find the same new ones; a line names each class once.
+		named := map[string]bool{}
 		for _, v := range views {
-			count := strings.Count(v.text, n.value)
-			if before := most[v.root]; count > before {
-				at := nthIndex(v.text, n.value, before)
-				hits = append(hits, Hit{file, n.name, classOf(v.class), v.class, place(v, at, len(n.value))})
+			count, before := strings.Count(v.text, n.value), 0
+			if v.parent >= 0 {
+				before = strings.Count(views[v.parent].text, n.value)
 			}
-			most[v.root] = max(most[v.root], count)
+			if class := classOf(v.class); count > before && !named[class] {
+				named[class] = true
+				hits = append(hits, Hit{file, n.name, class, v.class, place(v, nthIndex(v.text, n.value, before), len(n.value))})
+			}
 		}
 	}
 	for _, v := range views {

@@ -2,6 +2,7 @@ package leakserver
 
 import (
 	"encoding/base64"
+	"html"
 	"io"
 	"io/fs"
 	"net/http"
@@ -223,6 +224,24 @@ func TestContextsShowNoPieceOfASecret(t *testing.T) {
 	for _, h := range scan(text) {
 		if piece := pieceOfASecret(h.String()); piece != "" {
 			t.Errorf("%q shows in %s", piece, h)
+		}
+	}
+}
+
+// A line holding a secret in several encodings names each of them, also when the line is
+// itself escaped again, as report.json escapes what the suite printed.
+func TestEachEncodingOnALineIsNamed(t *testing.T) {
+	pw := canaries.Password
+	body := jsonValue(map[string]string{"j": pw, "h": "<p>" + html.EscapeString(pw) + "</p>", "u": url.QueryEscape(pw)})
+	for name, text := range map[string]string{"once": body, "twice": jsonValue(body)} {
+		classes := map[string]bool{}
+		for _, h := range scan(text) {
+			classes[h.Class] = true
+		}
+		for _, want := range []string{"json", "html", "url"} {
+			if !classes[want] {
+				t.Errorf("%s: no %s hit among %v", name, want, classes)
+			}
 		}
 	}
 }
