@@ -53,6 +53,8 @@ func TestLeakProofWholeSuite(t *testing.T) {
 		// (-1: any).
 		parallel, spy, userinfo bool
 		exit                    int
+		// plain swaps in canaries without special characters.
+		plain bool
 	}
 	modes := []mode{
 		// Passing-ish: the flow works, though the echoes break a few clauses (extra fields).
@@ -65,10 +67,17 @@ func TestLeakProofWholeSuite(t *testing.T) {
 		// No echoes: whatever is found came from the base URL's userinfo.
 		{name: "userinfo", userinfo: true, exit: -1},
 		{name: "config-error", env: map[string]string{"ZS_HTTP_TIMEOUT": "${" + secretEnv + "}"}, exit: 2},
+		// The control: plain canaries, no echoes, failures forced. The suite holds these today,
+		// so any hit here is the scanner's false positive, not a leak.
+		{name: "control", faults: leakFaults, plain: true, exit: 1},
 	}
 	found := map[string][]string{} // "what [class]" → modes
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
+			c := c
+			if m.plain {
+				c = leakserver.Canaries{Email: c.Email, Password: "plain-canary-password-5e2a", Key: "plain-canary-signing-key-77c1"}
+			}
 			srv, err := leakserver.Start(leakserver.Options{Canaries: c, Classes: m.classes, Faults: m.faults})
 			if err != nil {
 				t.Fatal(err)
