@@ -260,7 +260,7 @@ func summarize(hits []leakserver.Hit) []string {
 		k := fmt.Sprintf("%s: %s [%s]", h.File, h.What, h.Class)
 		g, ok := groups[k]
 		if !ok {
-			g = &group{first: h.Place}
+			g = &group{first: h.Place + " via " + h.Chain}
 			groups[k] = g
 			order = append(order, k)
 		}

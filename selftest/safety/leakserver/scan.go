@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"html"
@@ -167,7 +168,7 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 			}
 			found[tok.signature] = true
 			hits = append(hits, Hit{file, "token", "verifying-token", join(v.class, "verifying-token"),
-				fmt.Sprintf("line %d: %s (%d segments from %s, verifies under %s)", lineNo, shorten(tok.head), tok.segments, ordinal(tok.first), tok.alg)})
+				fmt.Sprintf("line %d: %s jti %q (%d segments from %s, verifies under %s)", lineNo, shorten(tok.head), s.mask(tok.jti), tok.segments, ordinal(tok.first), tok.alg)})
 		}
 	}
 	return hits
@@ -391,6 +392,7 @@ func lenientBase64(s string) ([]byte, bool) {
 
 type foundToken struct {
 	head      string // the first segment of the triple, for naming it
+	jti       string // its jti claim, if any: evidence that tells one token from another
 	signature string // decoded, for counting a token once per line
 	segments  int
 	first     int
@@ -426,13 +428,31 @@ func (s *Scanner) verifying(text string) []foundToken {
 					m := hmac.New(a.hash, s.key)
 					m.Write([]byte(input))
 					if hmac.Equal(m.Sum(nil), sig) {
-						out = append(out, foundToken{head, string(sig), len(segs), i, a.name})
+						out = append(out, foundToken{head, jtiOf(segs[i+1]), string(sig), len(segs), i, a.name})
 					}
 				}
 			}
 		}
 	}
 	return out
+}
+
+// jtiOf is the jti claim of a claims segment, or "".
+func jtiOf(seg string) string {
+	data, ok := lenientBase64(seg)
+	if !ok {
+		return ""
+	}
+	var claims struct {
+		JTI any `json:"jti"`
+	}
+	if json.Unmarshal(data, &claims) != nil {
+		return ""
+	}
+	if j, ok := claims.JTI.(string); ok {
+		return j
+	}
+	return ""
 }
 
 // starts lists seg and each of its suffixes that follows a '=', '/' or '+'.
