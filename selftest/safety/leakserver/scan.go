@@ -168,7 +168,7 @@ func (s *Scanner) scanLine(file string, lineNo int, line string) []Hit {
 			}
 			found[tok.signature] = true
 			hits = append(hits, Hit{file, "token", "verifying-token", join(v.class, "verifying-token"),
-				fmt.Sprintf("line %d: %s jti %q (%d segments from %s, verifies under %s)", lineNo, shorten(tok.head), s.mask(tok.jti), tok.segments, ordinal(tok.first), tok.alg)})
+				fmt.Sprintf("line %d: %s jti %q (%d segments from %s, verifies under %s)", lineNo, shorten(tok.head), s.jtiShown(tok.jti), tok.segments, ordinal(tok.first), tok.alg)})
 		}
 	}
 	return hits
@@ -435,6 +435,14 @@ func (s *Scanner) verifying(text string) []foundToken {
 		}
 	}
 	return out
+}
+
+// jtiShown is a jti as a hit may show it: whole unless it holds a secret or looks like a token.
+func (s *Scanner) jtiShown(jti string) string {
+	if masked := s.mask(jti); masked != longRun.ReplaceAllStringFunc(jti, shorten) || strings.Count(jti, ".") >= 2 {
+		return masked
+	}
+	return jti
 }
 
 // jtiOf is the jti claim of a claims segment, or "".
