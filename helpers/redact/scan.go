@@ -1,0 +1,223 @@
+package redact
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
+)
+
+// The structural scanner finds tokens by their shape, in one left-to-right pass with no
+// backtracking: runs of base64 segments of either alphabet (`+/` or `-_`), each with optional
+// `=` padding, joined by dots. A run of two or more dots whose first segment decodes to a JSON
+// object (optional whitespace, `{`, …, `}`) is a token, whatever its first bytes; PyJWT accepts
+// such headers, so a hostile server may send them. When the signing key is known, any triple
+// whose third segment is an HMAC of the first two under that key is a token too.
+
+// b64 maps a byte to its 6-bit value in either base64 alphabet, or -1.
+var b64 = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	for i := 0; i < len(std); i++ {
+		t[std[i]] = int8(i)
+	}
+	t['+'], t['-'] = 62, 62
+	t['/'], t['_'] = 63, 63
+	return t
+}()
+
+func isB64(c byte) bool { return b64[c] >= 0 }
+
+// seg is one segment of a run: data s[start:end], padding up to pad, and dot, the length of
+// the separator that follows (0 when the run ends here; 3 for a URL-encoded "%2E").
+type seg struct{ start, end, pad, dot int }
+
+func (g seg) next() int { return g.pad + g.dot }
+
+func parseSeg(s string, i int) seg {
+	g := seg{start: i, end: i}
+	for g.end < len(s) && isB64(s[g.end]) {
+		g.end++
+	}
+	g.pad = g.end
+	for g.pad < len(s) && s[g.pad] == '=' {
+		g.pad++
+	}
+	switch {
+	case g.pad < len(s) && s[g.pad] == '.':
+		g.dot = 1
+	case g.pad+2 < len(s) && s[g.pad] == '%' && s[g.pad+1] == '2' && (s[g.pad+2] == 'E' || s[g.pad+2] == 'e'):
+		g.dot = 3
+	}
+	return g
+}
+
+// A hit is a token the scanner found: its segments from the first, which starts at start
+// (past any base64 text glued in front of it, say "20" of a "%20"), and the index of the
+// first segment to mask.
+type hit struct {
+	start    int
+	segs     []seg
+	maskFrom int
+	verified bool // by the signing key rather than by the header's shape
+}
+
+// scan calls found for every token in s, left to right, never overlapping.
+func scan(s string, key []byte, found func(hit)) {
+	for i := 0; i < len(s); {
+		if !isB64(s[i]) {
+			i++
+			continue
+		}
+		g0 := parseSeg(s, i)
+		if g0.dot == 0 {
+			i = g0.pad
+			continue
+		}
+		g1 := parseSeg(s, g0.next())
+		if g1.dot == 0 {
+			i = max(g1.pad, g0.next())
+			continue
+		}
+		if off := headerOffset(s[g0.start:g0.end]); off >= 0 {
+			segs := []seg{g0, g1}
+			for g := g1; g.dot != 0; {
+				g = parseSeg(s, g.next())
+				segs = append(segs, g)
+			}
+			found(hit{start: g0.start + off, segs: segs, maskFrom: 2})
+			i = max(segs[len(segs)-1].pad, g1.next())
+			continue
+		}
+		if len(key) > 0 {
+			g2 := parseSeg(s, g1.next())
+			if off := verifies(s, key, g0, g1, g2); off >= 0 {
+				found(hit{start: g0.start + off, segs: []seg{g0, g1, g2}, maskFrom: 2, verified: true})
+				i = max(g2.pad, g1.next())
+				continue
+			}
+		}
+		// Not a token from here; one may start at the next segment.
+		i = g0.next()
+	}
+}
+
+// maxLeadingSpace bounds the whitespace looked through before a header's '{', so that the
+// scan stays linear on hostile input (PyJWT accepts any amount; a few dozen is plenty).
+const maxLeadingSpace = 48
+
+// headerOffset returns where, within seg, base64 text starts that decodes to a JSON object,
+// or -1. Text glued in front of a token (a "20" left of "%20", a "3D" of "%3D", the "n" of an
+// escaped newline) shifts the start, so every start is tried; each try reads only a bounded
+// number of characters at either end.
+func headerOffset(seg string) int {
+	for off := 0; off+3 <= len(seg); off++ {
+		if decodesToObject(seg[off:]) {
+			return off
+		}
+	}
+	return -1
+}
+
+func decodesToObject(t string) bool {
+	n := decodedLen(len(t))
+	first := -1
+	for k := 0; k < n && k < maxLeadingSpace; k++ {
+		if c := byteAt(t, k); !isJSONSpace(c) {
+			if c != '{' {
+				return false
+			}
+			first = k
+			break
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	for k := n - 1; k > first && k >= n-maxLeadingSpace; k-- {
+		if c := byteAt(t, k); !isJSONSpace(c) {
+			return c == '}'
+		}
+	}
+	return false
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// decodedLen is how many whole bytes n base64 characters carry, ignoring a lone trailing one.
+func decodedLen(n int) int { return n * 6 / 8 }
+
+// byteAt decodes byte k of unpadded base64 text t.
+func byteAt(t string, k int) byte {
+	bit := k * 8
+	c := bit / 6
+	v := uint16(b64[t[c]])<<6 | uint16(b64[t[c+1]])
+	return byte(v >> (4 - bit%6))
+}
+
+// decode leniently decodes base64 of either alphabet, padding already stripped.
+func decode(t string) []byte {
+	out := make([]byte, decodedLen(len(t)))
+	for k := range out {
+		out[k] = byteAt(t, k)
+	}
+	return out
+}
+
+// maxGlued bounds how far into a run's first segment a signed triple may start.
+const maxGlued = 16
+
+// verifies returns where in g0 a triple starts whose g2 is an HMAC of the first two segments
+// under key, or -1. The signature's length picks the hash, so most runs cost nothing.
+func verifies(s string, key []byte, g0, g1, g2 seg) int {
+	if g0.dot != 1 || g1.dot != 1 {
+		return -1 // the signer joined the segments with a plain dot
+	}
+	var h func() hash.Hash
+	switch g2.end - g2.start {
+	case 43:
+		h = sha256.New
+	case 64:
+		h = sha512.New384
+	case 86:
+		h = sha512.New
+	default:
+		return -1
+	}
+	sig := decode(s[g2.start:g2.end])
+	mac := hmac.New(h, key)
+	for off := 0; off <= maxGlued && g0.start+off < g0.end; off++ {
+		mac.Reset()
+		mac.Write([]byte(s[g0.start+off : g1.pad]))
+		if hmac.Equal(mac.Sum(nil), sig) {
+			return off
+		}
+	}
+	return -1
+}
+
+// maskHits returns s with every found token's segments from maskFrom on replaced by
+// SignatureMask, or s itself when there is none.
+func maskHits(s string, key []byte) string {
+	var out []byte
+	last := 0
+	scan(s, key, func(h hit) {
+		for _, g := range h.segs[h.maskFrom:] {
+			if g.end == g.start || s[g.start:g.pad] == SignatureMask {
+				continue // nothing to hide: alg none, or already masked
+			}
+			if out == nil {
+				out = make([]byte, 0, len(s))
+			}
+			out = append(out, s[last:g.start]...)
+			out = append(out, SignatureMask...)
+			last = g.pad
+		}
+	})
+	if out == nil {
+		return s
+	}
+	return string(append(out, s[last:]...))
+}
