@@ -232,4 +232,3 @@ func base64Forms(s string) []string {
 	}
 	return out
 }
-

@@ -104,12 +104,36 @@ func (r *Redactor) AddToken(tok string) {
 	for _, f := range tokenForms(tok) {
 		r.put(f, Token(f), KindToken)
 	}
-	if i := strings.LastIndexByte(tok, '.'); i >= 0 && len(tok)-i > 8 {
-		for _, f := range signatureForms(tok[i+1:]) {
+	for _, sig := range signatures(tok) {
+		for _, f := range signatureForms(sig) {
 			r.put(f, SignatureMask, KindSignature)
 		}
 	}
 	r.current.Store(nil)
+}
+
+// minSignature is the shortest segment masked by value alone: shorter ones would mask
+// innocent text everywhere.
+const minSignature = 9
+
+// signatures is what Token masks in tok: every segment after the second, or the second of
+// two.
+func signatures(tok string) []string {
+	segs := strings.Split(tok, ".")
+	if len(segs) == 2 {
+		segs = segs[1:]
+	} else if len(segs) > 2 {
+		segs = segs[2:]
+	} else {
+		return nil
+	}
+	var out []string
+	for _, g := range segs {
+		if len(g) >= minSignature && g != SignatureMask {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func (r *Redactor) put(form, replacement, kind string) {
