@@ -57,7 +57,7 @@ func Forms(s string) []string {
 	for _, f := range urlForms(s) {
 		add(f)
 	}
-	for _, f := range []string{s, jsonForms[0], jsonForms[2]} {
+	for _, f := range append([]string{s}, jsonForms[:5]...) { // a claim holds a JSON form
 		for _, b := range base64Forms(f) {
 			add(b)
 		}

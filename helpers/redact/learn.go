@@ -95,20 +95,20 @@ func Tokens(s string, key []byte) []string {
 	scan(s, key, func(h hit) {
 		out = append(out, strings.TrimRight(s[h.start:h.segs[len(h.segs)-1].pad], "."))
 	})
-	// Opaque runs: maximal runs of base64 characters, padding and dots.
+	// Opaque runs: dot-joined base64 segments, each with optional padding.
 	for i := 0; i < len(s); {
-		if !isRunByte(s[i]) {
+		if !isB64(s[i]) {
 			i++
 			continue
 		}
-		j := i
-		for j < len(s) && isRunByte(s[j]) {
-			j++
+		g := parseSeg(s, i)
+		for g.dot != 0 {
+			g = parseSeg(s, g.next())
 		}
-		if run := strings.Trim(s[i:j], "."); TokenLike(run) && !contains(out, run) {
+		if run := strings.TrimRight(s[i:g.pad], "."); TokenLike(run) && !contains(out, run) {
 			out = append(out, run)
 		}
-		i = j
+		i = max(g.pad, i+1)
 	}
 	return out
 }

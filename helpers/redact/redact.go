@@ -181,10 +181,12 @@ func (r *Redactor) matcher() *matcher {
 // signing key, and every password-like field in s.
 func (r *Redactor) String(s string) string {
 	m := r.matcher()
+	// Structure first: a secret masked inside a token's claims would break the token's shape
+	// and hide its signature from the scan.
+	s = maskHits(s, m.key)
 	if len(m.keys) > 0 {
 		s = m.replacer.Replace(s)
 	}
-	s = maskHits(s, m.key)
 	s = jsonSecretField.ReplaceAllString(s, `${1}"`+Mask+`"`)
 	return formSecretField.ReplaceAllString(s, "${1}"+Mask)
 }
