@@ -169,30 +169,28 @@ func decode(t string) []byte {
 // maxGlued bounds how far into a run's first segment a signed triple may start.
 const maxGlued = 16
 
-// verifies returns where in g0 a triple starts whose g2 is an HMAC of the first two segments
-// under key, or -1. The signature's length picks the hash, so most runs cost nothing.
+// verifies returns where in g0 a triple starts whose g2 begins with an HMAC of the first two
+// segments under key, or -1. Only a third segment long enough to hold an HS256, HS384 or
+// HS512 signature costs anything; text glued after the signature is allowed for.
 func verifies(s string, key []byte, g0, g1, g2 seg) int {
 	if g0.dot != 1 || g1.dot != 1 {
 		return -1 // the signer joined the segments with a plain dot
 	}
-	var h func() hash.Hash
-	switch g2.end - g2.start {
-	case 43:
-		h = sha256.New
-	case 64:
-		h = sha512.New384
-	case 86:
-		h = sha512.New
-	default:
-		return -1
-	}
-	sig := decode(s[g2.start:g2.end])
-	mac := hmac.New(h, key)
-	for off := 0; off <= maxGlued && g0.start+off < g0.end; off++ {
-		mac.Reset()
-		mac.Write([]byte(s[g0.start+off : g1.pad]))
-		if hmac.Equal(mac.Sum(nil), sig) {
-			return off
+	for _, alg := range []struct {
+		chars int
+		hash  func() hash.Hash
+	}{{43, sha256.New}, {64, sha512.New384}, {86, sha512.New}} {
+		if g2.end-g2.start < alg.chars {
+			break
+		}
+		sig := decode(s[g2.start : g2.start+alg.chars])
+		mac := hmac.New(alg.hash, key)
+		for off := 0; off <= maxGlued && g0.start+off < g0.end; off++ {
+			mac.Reset()
+			mac.Write([]byte(s[g0.start+off : g1.pad]))
+			if hmac.Equal(mac.Sum(nil), sig) {
+				return off
+			}
 		}
 	}
 	return -1
