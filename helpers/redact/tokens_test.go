@@ -126,6 +126,22 @@ func TestLearnJSONAtAnyDepthAndEveryDuplicate(t *testing.T) {
 	}
 }
 
+// A JSON string may escape a token's characters; only a JSON decoder sees the token then.
+func TestLearnJSONSeesEscapedTokens(t *testing.T) {
+	std := sign(t, "opaque?>?>", "claims~~~?>", "server side", true)
+	if !strings.Contains(std, "/") {
+		t.Fatalf("the test token should hold a slash: %s", std)
+	}
+	// Escape a character in the middle of the signature too, so that no raw run holds it.
+	mid := strings.LastIndexByte(std, '.') + 22
+	escaped := strings.ReplaceAll(std[:mid], "/", `\/`) + fmt.Sprintf(`\u%04x`, std[mid]) + std[mid+1:]
+	r := New()
+	r.LearnJSON([]byte(`{"access":"` + escaped + `"}`))
+	if got := r.String("echo " + std); strings.Contains(got, sigOf(std)) {
+		t.Fatalf("token escaped in JSON was not learned: %s", got)
+	}
+}
+
 func TestLearnHeaderValues(t *testing.T) {
 	debug, link := opaque(t, "debug"), opaque(t, "link")
 	r := New()
