@@ -83,7 +83,10 @@ func (r *Redactor) learnCredential(c string) {
 // LearnText registers every token in s: every run the structural scan finds, every triple
 // that verifies under the signing key, and every opaque token-like run (see TokenLike).
 func (r *Redactor) LearnText(s string) {
-	for _, t := range Tokens(s, r.matcher().key) {
+	r.mu.Lock()
+	key := r.key
+	r.mu.Unlock()
+	for _, t := range Tokens(s, key) {
 		r.AddToken(t)
 	}
 }

@@ -36,7 +36,7 @@ func (r *Redactor) claim(v any) any {
 		}
 		return out
 	case string:
-		if r.String(x) != x || len(Tokens(x, nil)) > 0 {
+		if r.String(x) != x || len(Tokens(x, r.matcher().key)) > 0 {
 			return Mask
 		}
 		return x

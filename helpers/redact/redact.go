@@ -76,12 +76,19 @@ func (r *Redactor) AddSecret(s string) {
 	if s == "" {
 		return
 	}
+	forms := Forms(s)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, f := range Forms(s) {
-		r.values[f] = value{Mask, KindSecret} // a secret outranks a token of the same text
+	changed := false
+	for _, f := range forms {
+		if r.values[f].kind != KindSecret {
+			r.values[f] = value{Mask, KindSecret} // a secret outranks a token of the same text
+			changed = true
+		}
 	}
-	r.current.Store(nil)
+	if changed {
+		r.current.Store(nil)
+	}
 }
 
 // SetSigningKey makes the redactor mask every segment triple that verifies under key with
@@ -103,15 +110,21 @@ func (r *Redactor) AddToken(tok string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, known := r.values[tok]; known {
+		return // learners see the same token many times
+	}
+	changed := false
 	for _, f := range tokenForms(tok) {
-		r.put(f, Token(f), KindToken)
+		changed = r.put(f, Token(f), KindToken) || changed
 	}
 	for _, sig := range signatures(tok) {
 		for _, f := range signatureForms(sig) {
-			r.put(f, SignatureMask, KindSignature)
+			changed = r.put(f, SignatureMask, KindSignature) || changed
 		}
 	}
-	r.current.Store(nil)
+	if changed {
+		r.current.Store(nil) // the next use rebuilds the matcher
+	}
 }
 
 // minSignature is the shortest segment masked by value alone: shorter ones would mask
@@ -138,14 +151,17 @@ func signatures(tok string) []string {
 	return out
 }
 
-func (r *Redactor) put(form, replacement, kind string) {
+// put registers one form unless it is already known or masks nothing, and says whether it
+// did.
+func (r *Redactor) put(form, replacement, kind string) bool {
 	if form == "" || form == replacement {
-		return
+		return false
 	}
-	if v, ok := r.values[form]; ok && v.kind == KindSecret {
-		return
+	if _, ok := r.values[form]; ok {
+		return false // a secret outranks a token; a token's form is already masked
 	}
 	r.values[form] = value{replacement, kind}
+	return true
 }
 
 func (r *Redactor) matcher() *matcher {
