@@ -99,8 +99,12 @@ func scan(s string, key []byte, found func(hit)) {
 				continue
 			}
 		}
-		// Not a token from here; one may start at the next segment.
+		// Not a token from here; one may start at the next segment. A "%2E" taken for a dot
+		// may instead be a "%2" glued to a token starting with 'e'.
 		i = g0.next()
+		if g0.dot == 3 {
+			i = g0.pad + 1
+		}
 	}
 }
 
