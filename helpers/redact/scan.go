@@ -112,35 +112,40 @@ func scan(s string, key []byte, found func(hit)) {
 // scan stays linear on hostile input (PyJWT accepts any amount; a few dozen is plenty).
 const maxLeadingSpace = 48
 
-// headerOffset returns where, within seg, base64 text starts that decodes to a JSON object,
-// or -1. Text glued in front of a token (a "20" left of "%20", a "3D" of "%3D", the "n" of an
-// escaped newline) shifts the start, so every start is tried; each try reads only a bounded
-// number of characters at either end.
+// headerOffset returns where, within seg, base64 text starts that decodes to the start of a
+// JSON object (optional whitespace, '{', optional whitespace, then '"' or '}'), or -1. Text
+// glued in front of a token (a "20" left of "%20", a "3D" of "%3D", the "n" of an escaped
+// newline) shifts the start, so every start is tried; a shifted start must also decode to a
+// closing '}' at the end, which keeps dotted words ("index.example.com") out. Each try reads
+// only a bounded number of characters at either end.
 func headerOffset(seg string) int {
 	for off := 0; off+3 <= len(seg); off++ {
-		if decodesToObject(seg[off:]) {
+		if opensObject(seg[off:]) && (off == 0 || closesObject(seg[off:])) {
 			return off
 		}
 	}
 	return -1
 }
 
-func decodesToObject(t string) bool {
-	n := decodedLen(len(t))
-	first := -1
-	for k := 0; k < n && k < maxLeadingSpace; k++ {
-		if c := byteAt(t, k); !isJSONSpace(c) {
-			if c != '{' {
-				return false
-			}
-			first = k
-			break
-		}
+func opensObject(t string) bool {
+	n := min(decodedLen(len(t)), maxLeadingSpace)
+	k := 0
+	for k < n && isJSONSpace(byteAt(t, k)) {
+		k++
 	}
-	if first < 0 {
+	if k == n || byteAt(t, k) != '{' {
 		return false
 	}
-	for k := n - 1; k > first && k >= n-maxLeadingSpace; k-- {
+	k++
+	for k < n && isJSONSpace(byteAt(t, k)) {
+		k++
+	}
+	return k < n && (byteAt(t, k) == '"' || byteAt(t, k) == '}')
+}
+
+func closesObject(t string) bool {
+	n := decodedLen(len(t))
+	for k := n - 1; k >= 0 && k >= n-maxLeadingSpace; k-- {
 		if c := byteAt(t, k); !isJSONSpace(c) {
 			return c == '}'
 		}

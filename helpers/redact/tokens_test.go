@@ -74,8 +74,19 @@ func TestInnocentDottedTextKept(t *testing.T) {
 	for _, s := range []string{
 		"index.example.com", "v1.2.3", "https://api.zonesmart.ru/api/v1/auth/jwt/create/",
 		"file.tar.gz", "a.b.c", "eyJ.eyJ", "e30.e30.", "report.json and junit.xml",
+		"example.co.uk", "https://ezproxy.lib.example/", "exe.tar.gz",
 	} {
 		if got := New().String(s); got != s {
+			t.Errorf("%q became %q", s, got)
+		}
+	}
+}
+
+// What the old pattern masked (eyJ, two dots, a signature) stays masked, even where the
+// header is cut short or is not valid JSON: over-masking a token costs no evidence.
+func TestEyJRunsStillMasked(t *testing.T) {
+	for _, s := range []string{"eyJ.eyJ.c2lnbmF0dXJl", "eyJhbGciOiJ.eyJzdWIi.c2lnbmF0dXJl", "eyJhbGciOiJIUzI1NiJ9x.e30.c2lnbmF0dXJl"} {
+		if got := New().String(s); strings.Contains(got, "c2lnbmF0dXJl") {
 			t.Errorf("%q became %q", s, got)
 		}
 	}
