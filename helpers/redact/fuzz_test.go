@@ -51,8 +51,8 @@ var encoders = []encoder{
 	{"QuoteToASCII", true, strconv.QuoteToASCII},
 	{"html.EscapeString", true, html.EscapeString},
 	{"html &quot;", true, func(s string) string { return strings.ReplaceAll(html.EscapeString(s), "&#34;", "&quot;") }},
-	{"QueryEscape", false, url.QueryEscape},
-	{"PathEscape", false, url.PathEscape},
+	{"QueryEscape", true, url.QueryEscape},
+	{"PathEscape", true, url.PathEscape},
 	{"base64", false, func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
 	{"base64url", false, func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
 }
@@ -77,6 +77,7 @@ func fuzzSetup(t testing.TB) {
 		learnedStd := sign(t, `{ "alg": "HS512" }`, `{"jti":"?>?>?>~~~"}`, canaryKey, true)
 		fromBody := sign(t, "opaque-header", "opaque-claims", "server side", false)
 		structural := sign(t, "{\n \"alg\": \"HS384\"\n}", claimsJSON, "not known", false)
+		structuralStd := sign(t, `{ "alg": "HS256" }`, `{"jti":"?>?>?>~~~"}`, "not known", true)
 		verifying := sign(t, "not json", "claims", canaryKey, false)
 		fuzzRedactor = New(canaryPassword)
 		fuzzRedactor.SetSigningKey([]byte(canaryKey))
@@ -90,6 +91,7 @@ func fuzzSetup(t testing.TB) {
 			{"token learned from a body", fromBody, true, true},
 			{"unlearned token", structural, true, false},
 			{"triple verifying under the key", verifying, true, false},
+			{"unlearned standard-alphabet token", structuralStd, true, false},
 		}
 	})
 }

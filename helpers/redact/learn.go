@@ -95,9 +95,9 @@ func (r *Redactor) LearnText(s string) {
 // that verify under key (when key is not empty), and opaque runs TokenLike accepts.
 func Tokens(s string, key []byte) []string {
 	var out []string
-	scan(s, key, func(h hit) {
-		out = append(out, strings.TrimRight(s[h.start:h.segs[len(h.segs)-1].pad], "."))
-	})
+	for _, f := range findTokens(s, key) {
+		out = append(out, f.text)
+	}
 	// Opaque runs: dot-joined base64 segments, each with optional padding.
 	for i := 0; i < len(s); {
 		if !isB64(s[i]) {

@@ -165,19 +165,15 @@ func (r *Redactor) Find(text string) []Finding {
 	m := r.matcher()
 	var out []Finding
 	out = m.findValues(text)
-	scan(text, m.key, func(h hit) {
-		for _, g := range h.segs[h.maskFrom:] {
-			if g.end > g.start && text[g.start:g.pad] != SignatureMask {
-				kind := KindToken
-				if h.verified {
-					kind = KindVerifying
-				}
-				last := h.segs[len(h.segs)-1]
-				out = append(out, Finding{kind, h.start, last.pad - h.start})
-				return
+	for _, f := range findTokens(text, m.key) {
+		if f.bare {
+			kind := KindToken
+			if f.verified {
+				kind = KindVerifying
 			}
+			out = append(out, Finding{kind, f.start, f.end - f.start})
 		}
-	})
+	}
 	if !mayHoldField(text) {
 		return out
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"hash"
+	"sort"
+	"strings"
 )
 
 // The structural scanner finds tokens by their shape, in one left-to-right pass with no
@@ -31,7 +33,7 @@ var b64 = func() (t [256]int8) {
 func isB64(c byte) bool { return b64[c] >= 0 }
 
 // seg is one segment of a run: data s[start:end], padding up to pad, and dot, the length of
-// the separator that follows (0 when the run ends here; 3 for a URL-encoded "%2E").
+// the separator that follows (0 when the run ends here).
 type seg struct{ start, end, pad, dot int }
 
 func (g seg) next() int { return g.pad + g.dot }
@@ -45,11 +47,8 @@ func parseSeg(s string, i int) seg {
 	for g.pad < len(s) && s[g.pad] == '=' {
 		g.pad++
 	}
-	switch {
-	case g.pad < len(s) && s[g.pad] == '.':
+	if g.pad < len(s) && s[g.pad] == '.' {
 		g.dot = 1
-	case g.pad+2 < len(s) && s[g.pad] == '%' && s[g.pad+1] == '2' && (s[g.pad+2] == 'E' || s[g.pad+2] == 'e'):
-		g.dot = 3
 	}
 	return g
 }
@@ -99,12 +98,8 @@ func scan(s string, key []byte, found func(hit)) {
 				continue
 			}
 		}
-		// Not a token from here; one may start at the next segment. A "%2E" taken for a dot
-		// may instead be a "%2" glued to a token starting with 'e'.
+		// Not a token from here; one may start at the next segment.
 		i = g0.next()
-		if g0.dot == 3 {
-			i = g0.pad + 1
-		}
 	}
 }
 
@@ -182,9 +177,6 @@ const maxGlued = 16
 // segments under key, or -1. Only a third segment long enough to hold an HS256, HS384 or
 // HS512 signature costs anything; text glued after the signature is allowed for.
 func verifies(s string, key []byte, g0, g1, g2 seg) int {
-	if g0.dot != 1 || g1.dot != 1 {
-		return -1 // the signer joined the segments with a plain dot
-	}
 	for _, alg := range []struct {
 		chars int
 		hash  func() hash.Hash
@@ -205,26 +197,119 @@ func verifies(s string, key []byte, g0, g1, g2 seg) int {
 	return -1
 }
 
-// maskHits returns s with every found token's segments from maskFrom on replaced by
+// A found token, in the coordinates of the text it was found in.
+type found struct {
+	text       string // the token, URL escapes decoded
+	start, end int
+	masks      []span // its segments to mask
+	bare       bool   // one of them is not masked yet
+	verified   bool   // by the signing key rather than by the header's shape
+}
+
+type span struct{ start, end int }
+
+// findTokens scans s as it is and, when it holds URL-escaped token characters (%2B %2F %3D
+// %2E, as url.QueryEscape writes a standard-alphabet token), a view of s with those decoded.
+// Both are needed: "%2" glued to a header starting with 'e' is not an escaped dot.
+func findTokens(s string, key []byte) []found {
+	var out []found
+	collect := func(v string, at func(int) int) {
+		scan(v, key, func(h hit) {
+			last := h.segs[len(h.segs)-1]
+			f := found{text: strings.TrimRight(v[h.start:last.pad], "."), start: at(h.start), end: at(last.pad), verified: h.verified}
+			for _, g := range h.segs[h.maskFrom:] {
+				if g.end == g.start {
+					continue // nothing to hide: alg none
+				}
+				if v[g.start:g.pad] != SignatureMask {
+					f.bare = true
+				}
+				f.masks = append(f.masks, span{at(g.start), at(g.pad)})
+			}
+			out = append(out, f)
+		})
+	}
+	collect(s, func(i int) int { return i })
+	if v, idx := percentView(s); idx != nil {
+		collect(v, func(i int) int { return idx[i] })
+	}
+	return out
+}
+
+// percentView decodes the URL escapes of token characters in s, and maps each byte of the
+// view (and its end) to its offset in s; idx is nil when there is nothing to decode.
+func percentView(s string) (view string, idx []int) {
+	if !strings.Contains(s, "%") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := tokenEscape(s, i); c != 0 {
+			if idx == nil {
+				idx = make([]int, 0, len(s)+1)
+				for k := 0; k < i; k++ {
+					idx = append(idx, k)
+				}
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+			}
+			idx = append(idx, i)
+			b.WriteByte(c)
+			i += 2
+			continue
+		}
+		if idx != nil {
+			idx = append(idx, i)
+			b.WriteByte(s[i])
+		}
+	}
+	if idx == nil {
+		return s, nil
+	}
+	return b.String(), append(idx, len(s))
+}
+
+func tokenEscape(s string, i int) byte {
+	if s[i] != '%' || i+2 >= len(s) {
+		return 0
+	}
+	switch strings.ToUpper(s[i+1 : i+3]) {
+	case "2B":
+		return '+'
+	case "2F":
+		return '/'
+	case "3D":
+		return '='
+	case "2E":
+		return '.'
+	}
+	return 0
+}
+
+// maskHits returns s with every found token's segments after the second replaced by
 // SignatureMask, or s itself when there is none.
 func maskHits(s string, key []byte) string {
-	var out []byte
-	last := 0
-	scan(s, key, func(h hit) {
-		for _, g := range h.segs[h.maskFrom:] {
-			if g.end == g.start || s[g.start:g.pad] == SignatureMask {
-				continue // nothing to hide: alg none, or already masked
+	var spans []span
+	for _, f := range findTokens(s, key) {
+		for _, m := range f.masks {
+			if s[m.start:m.end] != SignatureMask {
+				spans = append(spans, m)
 			}
-			if out == nil {
-				out = make([]byte, 0, len(s))
-			}
-			out = append(out, s[last:g.start]...)
-			out = append(out, SignatureMask...)
-			last = g.pad
 		}
-	})
-	if out == nil {
+	}
+	if len(spans) == 0 {
 		return s
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	out := make([]byte, 0, len(s))
+	last := 0
+	for _, m := range spans {
+		if m.end <= last {
+			continue // inside a span already masked
+		}
+		out = append(out, s[last:max(last, m.start)]...)
+		out = append(out, SignatureMask...)
+		last = m.end
 	}
 	return string(append(out, s[last:]...))
 }

@@ -55,6 +55,23 @@ func TestTokensFoundByStructure(t *testing.T) {
 	}
 }
 
+// url.QueryEscape turns a standard-alphabet token's + / = into %2B %2F %3D, as in a Link
+// header or a redirect; the scan sees through those escapes.
+func TestURLEscapedStandardAlphabetToken(t *testing.T) {
+	tok := sign(t, `{"alg":"HS256"}`, `{"jti":"?>?>?>~~~"}`, "k", true)
+	if !strings.ContainsAny(tok, "+/=") {
+		t.Fatalf("the test token should hold + / or =: %s", tok)
+	}
+	esc := url.QueryEscape(tok)
+	got := New().String(`Link: <https://x/next?t=` + esc + `>; rel="next"`)
+	if strings.Contains(got, url.QueryEscape(sigOf(tok))) || !strings.Contains(got, url.QueryEscape(headAndClaims(tok))+"."+SignatureMask) {
+		t.Fatalf("escaped token: %s", got)
+	}
+	if f := New().Find(esc); len(f) != 1 || f[0].Kind != KindToken || f[0].Len != len(esc) {
+		t.Fatalf("Find: %v", f)
+	}
+}
+
 func TestLongerRunsMaskEverySegmentAfterTheSecond(t *testing.T) {
 	tok := sign(t, `{"alg":"HS256"}`, claimsJSON, "k", false)
 	four := tok + ".c2Vjb25kLXNpZ25hdHVyZS1zZWdtZW50"
