@@ -213,10 +213,15 @@ type span struct{ start, end int }
 // Both are needed: "%2" glued to a header starting with 'e' is not an escaped dot.
 func findTokens(s string, key []byte) []found {
 	var out []found
+	seen := map[span]bool{} // the views often find the same token
 	collect := func(v string, at func(int) int) {
 		scan(v, key, func(h hit) {
 			last := h.segs[len(h.segs)-1]
 			f := found{text: strings.TrimRight(v[h.start:last.pad], "."), start: at(h.start), end: at(last.pad), verified: h.verified}
+			if seen[span{f.start, f.end}] {
+				return
+			}
+			seen[span{f.start, f.end}] = true
 			for _, g := range h.segs[h.maskFrom:] {
 				if g.end == g.start {
 					continue // nothing to hide: alg none
@@ -230,21 +235,25 @@ func findTokens(s string, key []byte) []found {
 		})
 	}
 	collect(s, func(i int) int { return i })
-	if v, idx := percentView(s); idx != nil {
-		collect(v, func(i int) int { return idx[i] })
+	if !strings.Contains(s, "%") {
+		return out
+	}
+	// A "%2" or "%3" glued to a header starting with 'e' or 'D' (a carriage return) reads
+	// as an escaped dot or '=': views that leave each of those alone see that token.
+	for _, keep := range []byte{0, '.', '='} {
+		if v, idx := percentView(s, keep); idx != nil {
+			collect(v, func(i int) int { return idx[i] })
+		}
 	}
 	return out
 }
 
-// percentView decodes the URL escapes of token characters in s, and maps each byte of the
+// percentView decodes the URL escapes of token characters in s but keep, and maps each byte of the
 // view (and its end) to its offset in s; idx is nil when there is nothing to decode.
-func percentView(s string) (view string, idx []int) {
-	if !strings.Contains(s, "%") {
-		return s, nil
-	}
+func percentView(s string, keep byte) (view string, idx []int) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if c := tokenEscape(s, i); c != 0 {
+		if c := tokenEscape(s, i); c != 0 && c != keep {
 			if idx == nil {
 				idx = make([]int, 0, len(s)+1)
 				for k := 0; k < i; k++ {
