@@ -58,6 +58,7 @@ func TestHostileShapesStayFast(t *testing.T) {
 		"base64":            strings.Repeat("ICAg", 1<<18) + ".e30.x",
 		"signature-shaped":  strings.Repeat("eyJ9."+strings.Repeat("A", 86)+".", 1<<13),
 		"whitespace header": strings.Repeat("ICAgICAgICAgICAg.", 1<<16),
+		"escaped dots":      strings.Repeat("e30%2E", 1<<17),
 	} {
 		start := time.Now()
 		r.String(s)
