@@ -1,8 +1,24 @@
-// Package redact masks secrets in everything the suite prints or writes: structurally
-// (Authorization headers, password fields, tokens found by their shape or by the signing
-// key) and by value (the configured password and signing key in every encoding a server or
-// renderer may give them, and every token seen). A token keeps its header and claims, which
-// are the evidence; its signature and any later segment go.
+// Package redact masks secrets in everything the suite prints or writes. A token keeps its
+// header and claims, which are the evidence; its signature and any later segment go.
+//
+// What it masks:
+//   - by value, every registered secret (the password, the signing key, learned opaque
+//     credentials) in each encoding Forms lists, and every learned token (AddToken, or the
+//     learners LearnJSON, LearnHeader and LearnText) raw, JSON- and URL-escaped, with its
+//     signature alone also base64-encoded inside another token;
+//   - by shape, in one linear pass, every run of base64 segments (either alphabet, optional
+//     padding) joined by two or more dots whose first segment decodes to the start of a JSON
+//     object, however it starts (eyJ…, eyAi…, ewo…, IHsi…), also seen through URL escapes
+//     of + / = and the dot;
+//   - with SetSigningKey, every triple that verifies under the key (HS256/384/512), whatever
+//     its header;
+//   - password-like JSON and form fields, Authorization credentials and cookies.
+//
+// What it cannot: a secret the server transforms in another way (reversed, split, encoded
+// twice in base64, escaped in a scheme not in Forms), a base64 fragment of a secret shorter
+// than eight characters, and a token it has neither learned nor can recognise (an opaque
+// value without dots, or a triple signed under an unknown key with a header that is not
+// JSON, in an encoding other than raw or URL-escaped).
 package redact
 
 import (
