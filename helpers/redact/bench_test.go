@@ -69,3 +69,15 @@ func TestHostileShapesStayFast(t *testing.T) {
 		}
 	}
 }
+
+// A body that echoes password fields runs the field patterns too.
+func BenchmarkString1MiBWithPasswordFields(b *testing.B) {
+	body, tok := mebibyteBody(b)
+	body = strings.ReplaceAll(body, `"echo":`, `"current_password":`)
+	r := benchRedactor(b, tok)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.String(body)
+	}
+}

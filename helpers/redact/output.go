@@ -98,7 +98,7 @@ func (r *Redactor) Bound(msg string, n int) string {
 			fmt.Fprintf(&b, "… (%d more bytes)", len(red)-len(cut))
 		}
 	}
-	return strings.ReplaceAll(b.String(), "\n", `\n`)
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(b.String())
 }
 
 // bound cuts s to at most n runes.
@@ -159,8 +159,8 @@ func (f Finding) String() string { return fmt.Sprintf("%s at byte %d", f.Kind, f
 // of a secret or learned token, every token found by its shape whose signature is still
 // there, every triple that verifies under the signing key, and every password-like field
 // whose value is not Mask. On text the redactor produced it finds nothing; a recorder or a
-// leak test refuses text in which it finds anything. Findings come in order of kind, then
-// offset.
+// leak test refuses text in which it finds anything. Registered values come first, then
+// tokens, then fields, each in order of offset.
 func (r *Redactor) Find(text string) []Finding {
 	m := r.matcher()
 	var out []Finding
