@@ -81,3 +81,11 @@ func BenchmarkString1MiBWithPasswordFields(b *testing.B) {
 		r.String(body)
 	}
 }
+
+func BenchmarkLearnJSON1MiB(b *testing.B) {
+	body, tok := mebibyteBody(b)
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		benchRedactor(b, tok).LearnJSON([]byte(body))
+	}
+}
