@@ -265,7 +265,10 @@ func (lw *LineWriter) Write(p []byte) (int, error) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	lw.buf = append(lw.buf, p...)
-	i := bytes.LastIndexByte(lw.buf, '\n')
+	// A secret that holds a newline may straddle the last one: hold back as much as the
+	// longest such secret, up to an earlier newline.
+	hold := lw.r.matcher().multiLine
+	i := bytes.LastIndexByte(lw.buf[:max(0, len(lw.buf)-hold)], '\n')
 	if i < 0 && len(lw.buf) < maxLine {
 		return len(p), nil
 	}

@@ -70,11 +70,12 @@ type value struct {
 // matcher is an immutable snapshot of the registered values, rebuilt after each change:
 // one strings.Replacer does all the by-value masking in a single pass.
 type matcher struct {
-	replacer *strings.Replacer
-	finder   *strings.Replacer // each key → a marker naming it, for Find
-	keys     []string          // longest first
-	values   map[string]value
-	key      []byte
+	replacer  *strings.Replacer
+	finder    *strings.Replacer // each key → a marker naming it, for Find
+	keys      []string          // longest first
+	multiLine int               // the longest key holding a newline, which a line may cut
+	values    map[string]value
+	key       []byte
 }
 
 // New returns a redactor that masks the given secret values.
@@ -205,6 +206,9 @@ func (r *Redactor) matcher() *matcher {
 	pairs := make([]string, 0, 2*len(m.keys))
 	markers := make([]string, 0, 2*len(m.keys))
 	for i, k := range m.keys {
+		if strings.IndexByte(k, '\n') >= 0 {
+			m.multiLine = max(m.multiLine, len(k))
+		}
 		pairs = append(pairs, k, m.values[k].replacement)
 		markers = append(markers, k, marker+strconv.Itoa(i)+markerEnd)
 	}

@@ -214,6 +214,17 @@ func TestWriterMasksAcrossWrites(t *testing.T) {
 	}
 }
 
+func TestWriterMasksASecretHoldingANewline(t *testing.T) {
+	var out strings.Builder
+	w := New("first line\nsecond").Writer(&out)
+	fmt.Fprint(w, "a first line\n")
+	fmt.Fprint(w, "second half\n")
+	w.Close()
+	if strings.Contains(out.String(), "first line") || strings.Contains(out.String(), "second") {
+		t.Fatalf("a secret across a newline leaked: %q", out.String())
+	}
+}
+
 func TestBoundError(t *testing.T) {
 	tok := sign(t, `{"alg":"HS256"}`, claimsJSON, "k", false)
 	r := New(canaryPassword)
