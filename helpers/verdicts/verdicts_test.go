@@ -173,9 +173,9 @@ func TestReadIgnoresFieldsALaterV1Adds(t *testing.T) {
 func TestCleanTarget(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://user:pass@api.example.com:8443/v1/?key=s#x": "https://api.example.com:8443/v1/",
-		"http://127.0.0.1:8000":                               "http://127.0.0.1:8000",
-		"fixtures/recorded/live":                              "fixtures/recorded/live",
-		"":                                                    "",
+		"http://127.0.0.1:8000":                              "http://127.0.0.1:8000",
+		"fixtures/recorded/live":                             "fixtures/recorded/live",
+		"":                                                   "",
 	} {
 		if got := CleanTarget(in); got != want {
 			t.Errorf("CleanTarget(%q) = %q, want %q", in, got, want)
