@@ -138,18 +138,19 @@ func SetOutput(w io.Writer, name, value string) error {
 	if !outputName.MatchString(name) {
 		return fmt.Errorf("output name %q is not a valid GitHub Actions output name", name)
 	}
-	var delimiter string
-	for {
+	// 128 random bits do not collide with a value by chance; the bound only keeps a broken
+	// random source from looping forever.
+	for range 8 {
 		var nonce [16]byte
 		if _, err := rand.Read(nonce[:]); err != nil {
 			return fmt.Errorf("output %s: no random delimiter: %v", name, err)
 		}
-		delimiter = "ghadelimiter_" + hex.EncodeToString(nonce[:])
+		delimiter := "ghadelimiter_" + hex.EncodeToString(nonce[:])
 		if !strings.Contains(value, delimiter) {
-			break
+			return write(w, "output "+name, name+"<<"+delimiter+"\n"+value+"\n"+delimiter+"\n")
 		}
 	}
-	return write(w, "output "+name, name+"<<"+delimiter+"\n"+value+"\n"+delimiter+"\n")
+	return fmt.Errorf("output %s: no delimiter found that its value does not contain", name)
 }
 
 // WriteOutputs sets the action's outputs: the run's outcome, the failed clauses comma-
