@@ -19,6 +19,11 @@ const Version = "0.2.0"
 // ModulePath is the suite's module; the build info is searched for it.
 const ModulePath = "github.com/zonesmart/jwt-conformance"
 
+// Commit is the source revision of a release build, set by the release workflow with
+// -ldflags "-X github.com/zonesmart/jwt-conformance/version.Commit=<sha>"; otherwise the
+// build info's VCS stamp answers, if there is one.
+var Commit = ""
+
 // readBuildInfo is debug.ReadBuildInfo, replaced in tests.
 var readBuildInfo = debug.ReadBuildInfo
 
@@ -54,11 +59,32 @@ func moduleVersion() string {
 	return ""
 }
 
+// Revision is the source revision the binary was built from, shortened to 12 characters, or
+// "" when nothing says.
+func Revision() string {
+	rev := Commit
+	if rev == "" {
+		if info, ok := readBuildInfo(); ok {
+			for _, s := range info.Settings {
+				if s.Key == "vcs.revision" {
+					rev = s.Value
+				}
+			}
+		}
+	}
+	return rev[:min(len(rev), 12)]
+}
+
 // Ginkgo is the version of the Ginkgo framework the suite runs on.
 func Ginkgo() string { return types.VERSION }
 
 // String names the suite's version and what it runs on, for --version and report footers:
-// "jwt-conformance 0.2.0 (Ginkgo 2.34.0, go1.26.8)".
+// "jwt-conformance 0.2.0 (commit 0123456789ab, Ginkgo 2.34.0, go1.26.8)", without the commit
+// when it is not known.
 func String() string {
-	return fmt.Sprintf("jwt-conformance %s (Ginkgo %s, %s)", Current(), Ginkgo(), runtime.Version())
+	commit := ""
+	if rev := Revision(); rev != "" {
+		commit = "commit " + rev + ", "
+	}
+	return fmt.Sprintf("jwt-conformance %s (%sGinkgo %s, %s)", Current(), commit, Ginkgo(), runtime.Version())
 }

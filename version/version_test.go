@@ -53,11 +53,17 @@ func TestCurrent(t *testing.T) {
 
 func TestString(t *testing.T) {
 	withBuildInfo(t, nil)
-	s := String()
-	for _, want := range []string{"jwt-conformance " + Version + " (", "Ginkgo " + Ginkgo(), runtime.Version()} {
-		if !strings.Contains(s, want) {
-			t.Errorf("String() = %q, missing %q", s, want)
-		}
+	if got, want := String(), "jwt-conformance "+Version+" (Ginkgo "+Ginkgo()+", "+runtime.Version()+")"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	withBuildInfo(t, &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}}})
+	if got := String(); !strings.Contains(got, "(commit 0123456789ab, Ginkgo ") {
+		t.Errorf("String() = %q, without the VCS revision", got)
+	}
+	Commit = "fedcba9876543210"
+	t.Cleanup(func() { Commit = "" })
+	if got := Revision(); got != "fedcba987654" {
+		t.Errorf("Revision() = %q: the release's -X Commit must win over the VCS stamp", got)
 	}
 }
 
