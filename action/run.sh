@@ -35,15 +35,16 @@ refuse() {
 	exit 2
 }
 
-is_bool() { [ "$1" = true ] || [ "$1" = false ]; }
+# Empty leaves the setting to the configuration file, the environment or the default.
+is_bool() { [ -z "$1" ] || [ "$1" = true ] || [ "$1" = false ]; }
 
 action_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work_dir=${GITHUB_WORKSPACE:-$PWD}
 runner_temp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 
 base_url=${INPUT_BASE_URL:-}
-strict=${INPUT_STRICT:-false}
-wrong_credentials=${INPUT_WRONG_CREDENTIALS:-true}
+strict=${INPUT_STRICT:-}
+wrong_credentials=${INPUT_WRONG_CREDENTIALS:-}
 reports_dir=${INPUT_REPORTS_DIR:-jwt-conformance-reports}
 
 # An empty base URL would test nothing: secrets and variables are empty in workflows started
@@ -93,7 +94,9 @@ if [ -n "${INPUT_PASSWORD:-}" ]; then export ZS_PASSWORD=$INPUT_PASSWORD; fi
 if [ -n "${INPUT_SIGNING_KEY:-}" ]; then export ZS_SIGNING_KEY=$INPUT_SIGNING_KEY; fi
 unset INPUT_PASSWORD INPUT_SIGNING_KEY
 
-args=(--github-actions --reports-dir "$reports_dir" --base-url "$base_url" --strict="$strict" --wrong-credentials="$wrong_credentials")
+args=(--github-actions --reports-dir "$reports_dir" --base-url "$base_url")
+if [ -n "$strict" ]; then args+=(--strict="$strict"); fi
+if [ -n "$wrong_credentials" ]; then args+=(--wrong-credentials="$wrong_credentials"); fi
 if [ -n "${INPUT_EMAIL:-}" ]; then args+=(--email "$INPUT_EMAIL"); fi
 if [ -n "${INPUT_LABELS:-}" ]; then args+=(--labels "$INPUT_LABELS"); fi
 if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi

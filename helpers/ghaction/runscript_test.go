@@ -107,6 +107,9 @@ func TestRunScriptPassesTheStatusOnAndLeavesTheCLIsOutputs(t *testing.T) {
 	if r.status != 1 {
 		t.Errorf("exit %d, want the CLI's 1", r.status)
 	}
+	if strings.Contains(r.args, "--strict") || strings.Contains(r.args, "--wrong-credentials") || strings.Contains(r.args, "--email") {
+		t.Errorf("inputs left empty became flags, which would override the config file:\n%s", r.args)
+	}
 	if strings.Count(r.output, "verdict") != 1 {
 		t.Errorf("the script added outputs beside the CLI's own:\n%s", r.output)
 	}
