@@ -68,6 +68,23 @@ func (o Outcome) ExitCode() int {
 	return -1
 }
 
+// OutcomeOf is the outcome of a run that judged these clauses: fail when the target failed
+// any clause, even if the environment broke others (a failure the target caused stands);
+// broken when the environment broke a clause and none failed; pass otherwise. Usage and
+// could-not-test end a run before any clause, so they are the caller's to set.
+func OutcomeOf(cls []Clause) Outcome {
+	outcome := OutcomePass
+	for _, c := range cls {
+		switch c.Verdict {
+		case Fail:
+			return OutcomeFail
+		case Broken:
+			outcome = OutcomeBroken
+		}
+	}
+	return outcome
+}
+
 // Verdict is one clause's verdict.
 type Verdict string
 

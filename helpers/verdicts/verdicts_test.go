@@ -212,6 +212,30 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+func TestOutcomeOf(t *testing.T) {
+	cl := func(vs ...Verdict) []Clause {
+		var out []Clause
+		for _, v := range vs {
+			out = append(out, Clause{Verdict: v})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		clauses []Clause
+		want    Outcome
+	}{
+		{nil, OutcomePass},
+		{cl(Pass, Warn, Waived, Skip, NotRun), OutcomePass},
+		{cl(Pass, Broken), OutcomeBroken},
+		{cl(Broken, Fail, Pass), OutcomeFail},
+		{cl(Warn, Fail), OutcomeFail},
+	} {
+		if got := OutcomeOf(c.clauses); got != c.want {
+			t.Errorf("OutcomeOf(%v) = %q, want %q", c.clauses, got, c.want)
+		}
+	}
+}
+
 func TestFromSummary(t *testing.T) {
 	const secret = "s3cr3t-password"
 	s := report.Summary{Clauses: []report.ClauseVerdict{
