@@ -132,7 +132,7 @@ type Run struct {
 	Started      time.Time `json:"started"`
 	Finished     time.Time `json:"finished"`
 	SuiteVersion string    `json:"suite_version"`
-	Requests     int       `json:"requests"` // HTTP requests sent to the target
+	Requests     int       `json:"requests"` // HTTP requests made; a replay answers them from fixtures
 	Outcome      Outcome   `json:"outcome"`
 	ExitCode     int       `json:"exit_code"`
 }
