@@ -28,10 +28,23 @@ mask() {
 }
 mask "${INPUT_PASSWORD:-}"
 mask "${INPUT_SIGNING_KEY:-}"
+# Credentials written into the base URL (https://user:secret@host) would show in the command
+# line printed below: mask them as well, whole and the part after the colon.
+if [[ ${INPUT_BASE_URL:-} =~ ^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)@ ]]; then
+	mask "${BASH_REMATCH[1]}"
+	if [[ ${BASH_REMATCH[1]} == *:* ]]; then mask "${BASH_REMATCH[1]#*:}"; fi
+fi
+
+# Workflow commands are read line by line: an input quoted in one must not start another.
+escape() {
+	local s=${1//%/%25}
+	s=${s//$'\r'/%0D}
+	printf '%s' "${s//$'\n'/%0A}"
+}
 
 # A refusal of this script: one annotation, one line, and the usage exit status.
 refuse() {
-	printf '::error title=jwt-conformance::%s\n' "$1"
+	printf '::error title=jwt-conformance::%s\n' "$(escape "$1")"
 	exit 2
 }
 
@@ -80,7 +93,7 @@ else
 	fi
 	if ! (cd "$install_dir" && GOBIN=$gobin "${install[@]}"); then
 		echo "::endgroup::"
-		printf '::error title=jwt-conformance::could not install the CLI with "%s" (is Go set up, and the version right?)\n' "${install[*]}"
+		printf '::error title=jwt-conformance::could not install the CLI with "%s" (is Go set up, and the version right?)\n' "$(escape "${install[*]}")"
 		exit 3
 	fi
 	echo "::endgroup::"

@@ -124,16 +124,24 @@ func TestRunScriptPassesTheStatusOnAndLeavesTheCLIsOutputs(t *testing.T) {
 	}
 }
 
+func TestRunScriptMasksCredentialsInTheBaseURL(t *testing.T) {
+	r := runScript(t, map[string]string{"base-url": "https://qa:s3cret@api.example.com/v1/"})
+	if want := "::add-mask::qa:s3cret\n::add-mask::s3cret\n"; !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("the output does not open with masks for the URL's credentials:\n%s", r.stdout)
+	}
+}
+
 func TestRunScriptRefusesBadInputsInOneLine(t *testing.T) {
 	for name, c := range map[string]struct {
 		inputs map[string]string
 		extra  []string
 		want   string
 	}{
-		"no base URL":    {map[string]string{"password": "p"}, nil, "the base-url input is empty"},
-		"strict yes":     {map[string]string{"base-url": "http://x", "strict": "yes"}, nil, `the strict input is "yes": use true or false`},
-		"wrong-creds":    {map[string]string{"base-url": "http://x", "wrong-credentials": "0"}, nil, `the wrong-credentials input is "0"`},
-		"upload":         {map[string]string{"base-url": "http://x", "upload-reports": "y"}, nil, `the upload-reports input is "y"`},
+		"no base URL": {map[string]string{"password": "p"}, nil, "the base-url input is empty"},
+		"strict yes":  {map[string]string{"base-url": "http://x", "strict": "yes"}, nil, `the strict input is "yes": use true or false`},
+		"wrong-creds": {map[string]string{"base-url": "http://x", "wrong-credentials": "0"}, nil, `the wrong-credentials input is "0"`},
+		"upload":      {map[string]string{"base-url": "http://x", "upload-reports": "y"}, nil, `the upload-reports input is "y"`},
+		"an input that would start a workflow command": {map[string]string{"base-url": "http://x", "strict": "no\n::add-mask::x %"}, nil, `the strict input is "no%0A::add-mask::x %25": use true or false`},
 		"missing binary": {map[string]string{"base-url": "http://x"}, []string{"JWT_CONFORMANCE_BIN=/nonexistent/cli"}, `JWT_CONFORMANCE_BIN is "/nonexistent/cli", which is not an executable file`},
 	} {
 		t.Run(name, func(t *testing.T) {
