@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -310,15 +311,27 @@ func Write(path string, f *File) error {
 // Read reads and validates a verdicts file, such as the one --baseline names. Fields it does
 // not know are ignored: a later v1 may add some.
 func Read(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file: give the verdicts.json of an earlier run", path)
 		}
 		return nil, fmt.Errorf("reading %s: %v", path, err)
 	}
+	defer f.Close()
+	// A verdicts file is a few KiB; whatever else was named is not read whole.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB, far more than a verdicts file: give the verdicts.json of an earlier run", path, MaxFileSize>>20)
+	}
 	return Parse(path, data)
 }
+
+// MaxFileSize bounds what Read reads: a real file is a few KiB.
+const MaxFileSize = 4 << 20
 
 // Parse is Read on bytes already read; name says where they came from, for errors.
 func Parse(name string, data []byte) (*File, error) {

@@ -157,6 +157,16 @@ func TestReadNamesWhatIsWrongInOneLine(t *testing.T) {
 			}
 		})
 	}
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "is larger than 4 MiB") {
+		t.Errorf("a huge file: %v", err)
+	}
+	if _, err := Read(dir); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("a directory: %v", err)
+	}
 	if _, err := Read(filepath.Join(dir, "absent.json")); err == nil || !strings.Contains(err.Error(), "no such file: give the verdicts.json of an earlier run") {
 		t.Errorf("a missing file: %v", err)
 	}
