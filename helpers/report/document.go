@@ -4,26 +4,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
-
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
+	"github.com/zonesmart/jwt-conformance/version"
 )
 
-// SuiteVersion is the conformance suite's version. Test binaries carry no VCS stamp, so it is
-// kept here; a release build may set it with -ldflags "-X ...report.SuiteVersion=v1.2.3".
-var SuiteVersion = "0.1.0"
-
-// Version describes the suite that made a report: its version, Ginkgo's and Go's.
-func Version() string {
-	return fmt.Sprintf("jwt-conformance %s (Ginkgo %s, %s)", SuiteVersion, types.VERSION, runtime.Version())
-}
+// Version describes the suite that made a report: its version, Ginkgo's and Go's. The version
+// itself is kept in one place, the version package.
+func Version() string { return version.String() }
 
 // Report file names inside the reports directory.
 const (

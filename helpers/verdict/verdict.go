@@ -24,10 +24,16 @@ const (
 	Waived Kind = "waived"
 	Skip   Kind = "skip"
 	NotRun Kind = "not-run"
+	// Broken: the environment failed while the clause was judged (the target went away, the
+	// run budget ran out, an interrupt): it says nothing of the target.
+	Broken Kind = "broken"
 )
 
 // Kinds lists every verdict, in the order summaries count them.
-var Kinds = []Kind{Pass, Fail, Warn, Waived, Skip, NotRun}
+var Kinds = []Kind{Pass, Fail, Warn, Waived, Skip, NotRun, Broken}
+
+// Judged says whether the verdict says something about the target.
+func (k Kind) Judged() bool { return k == Pass || k == Fail || k == Warn || k == Waived }
 
 // Rank orders verdicts from least to most severe: a clause judged by several specs takes the
 // worst of them.
@@ -41,8 +47,10 @@ func (k Kind) Rank() int {
 		return 3
 	case Warn:
 		return 4
-	case Fail:
+	case Broken:
 		return 5
+	case Fail:
+		return 6
 	}
 	return 0 // NotRun and anything unknown
 }

@@ -22,7 +22,7 @@ func FromSummary(s report.Summary, waivers []config.Waiver, redact func(string) 
 	}
 	out := make([]Clause, 0, len(s.Clauses))
 	for _, cv := range s.Clauses {
-		v, err := ParseVerdict(cv.Verdict)
+		v, err := ParseVerdict(string(cv.Verdict))
 		if err != nil {
 			return nil, fmt.Errorf("clause %s: %v", cv.ID, err)
 		}

@@ -19,6 +19,7 @@ import (
 	"unicode"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 // Schema names this format and its major version; a reader refuses any other.
@@ -86,26 +87,23 @@ func OutcomeOf(cls []Clause) Outcome {
 	return outcome
 }
 
-// Verdict is one clause's verdict.
-type Verdict string
+// Verdict is one clause's verdict: the suite's one vocabulary of verdicts.
+type Verdict = verdict.Kind
 
 const (
-	Pass   Verdict = "pass"
-	Fail   Verdict = "fail"    // a MUST broken, or a SHOULD broken in strict mode
-	Warn   Verdict = "warn"    // a SHOULD broken
-	Waived Verdict = "waived"  // broken, but the deviation is accepted until the waiver expires
-	Skip   Verdict = "skip"    // could not be judged in this mode; the reason says what is missing
-	NotRun Verdict = "not-run" // left out by a label filter, or a dry run
-	Broken Verdict = "broken"  // the environment failed while judging it: says nothing of the target
+	Pass   = verdict.Pass
+	Fail   = verdict.Fail   // a MUST broken, or a SHOULD broken in strict mode
+	Warn   = verdict.Warn   // a SHOULD broken
+	Waived = verdict.Waived // broken, but the deviation is accepted until the waiver expires
+	Skip   = verdict.Skip   // could not be judged in this mode; the reason says what is missing
+	NotRun = verdict.NotRun // left out by a label filter, or a dry run
+	Broken = verdict.Broken // the environment failed while judging it: says nothing of the target
 )
-
-// Judged says whether the verdict says something about the target.
-func (v Verdict) Judged() bool { return v == Pass || v == Fail || v == Warn || v == Waived }
 
 var (
 	modes    = []Mode{ModeLive, ModeReplay, ModePage, ModeDryRun}
 	outcomes = []Outcome{OutcomePass, OutcomeFail, OutcomeUsage, OutcomeCouldNotTest, OutcomeBroken}
-	kinds    = []Verdict{Pass, Fail, Warn, Waived, Skip, NotRun, Broken}
+	kinds    = verdict.Kinds
 )
 
 // ParseVerdict reads a verdict, also in the spelling of the conformance reports ("not run").
