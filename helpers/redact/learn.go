@@ -125,8 +125,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func isRunByte(c byte) bool { return isB64(c) || c == '.' || c == '=' }
-
 // minOpaqueSignature is the shortest third segment of an opaque token: 16 bytes of MAC. A
 // dotted name (a host, a version, a file) has no such segment.
 const minOpaqueSignature = 22

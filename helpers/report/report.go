@@ -25,18 +25,6 @@ const (
 	EntryEvidence = "evidence" // the redacted flow summary, attached to the set-up
 )
 
-// The verdicts under their former names here.
-//
-// Deprecated: use the verdict package's Kind values.
-const (
-	VerdictWarn     = verdict.Warn
-	VerdictWaived   = verdict.Waived
-	VerdictPass     = verdict.Pass
-	VerdictFail     = verdict.Fail
-	VerdictSkip     = verdict.Skip
-	VerdictNotInRun = verdict.NotRun
-)
-
 // Verdict is the value of a spec's EntryVerdict report entry: Ginkgo keeps it as JSON in its
 // report, and Summarize decodes it, so no verdict is ever parsed back out of text.
 type Verdict struct {

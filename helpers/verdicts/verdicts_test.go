@@ -14,6 +14,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -249,13 +250,13 @@ func TestOutcomeOf(t *testing.T) {
 func TestFromSummary(t *testing.T) {
 	const secret = "s3cr3t-password"
 	s := report.Summary{Clauses: []report.ClauseVerdict{
-		{Clause: clauses.Clause{ID: "REFRESH-METHOD", Severity: clauses.Must, Endpoint: "refresh"}, Verdict: report.VerdictFail, Specs: []report.SpecVerdict{
-			{Verdict: report.VerdictPass},
-			{Verdict: report.VerdictFail, Message: "[REFRESH-METHOD · MUST · Using the refresh token] POST refreshes\n  found: 405 for password=" + secret + "\n  the waiver (stock) expired on 2026-11-01: fix the deviation or renew the waiver"},
+		{Clause: clauses.Clause{ID: "REFRESH-METHOD", Severity: clauses.Must, Endpoint: "refresh"}, Verdict: verdict.Fail, Specs: []report.SpecVerdict{
+			{Verdict: verdict.Pass},
+			{Verdict: verdict.Fail, Message: "[REFRESH-METHOD · MUST · Using the refresh token] POST refreshes\n  found: 405 for password=" + secret + "\n  the waiver (stock) expired on 2026-11-01: fix the deviation or renew the waiver"},
 		}},
-		{Clause: clauses.Clause{ID: "CLAIM-EXTRA", Severity: clauses.Should, Endpoint: "tokens"}, Verdict: report.VerdictWarn, Specs: []report.SpecVerdict{{Verdict: report.VerdictWarn, Message: "claims jti are not on the page (a SHOULD: fails the run only with strict: true)"}}},
-		{Clause: clauses.Clause{ID: "ME-SHAPE", Severity: clauses.Must, Endpoint: "me"}, Verdict: report.VerdictNotInRun, Specs: []report.SpecVerdict{{Verdict: report.VerdictNotInRun}}},
-		{Clause: clauses.Clause{ID: "CREATE-SHAPE", Severity: clauses.Must, Endpoint: "create"}, Verdict: report.VerdictPass, Specs: []report.SpecVerdict{{Verdict: report.VerdictPass, Message: "irrelevant"}}},
+		{Clause: clauses.Clause{ID: "CLAIM-EXTRA", Severity: clauses.Should, Endpoint: "tokens"}, Verdict: verdict.Warn, Specs: []report.SpecVerdict{{Verdict: verdict.Warn, Message: "claims jti are not on the page (a SHOULD: fails the run only with strict: true)"}}},
+		{Clause: clauses.Clause{ID: "ME-SHAPE", Severity: clauses.Must, Endpoint: "me"}, Verdict: verdict.NotRun, Specs: []report.SpecVerdict{{Verdict: verdict.NotRun}}},
+		{Clause: clauses.Clause{ID: "CREATE-SHAPE", Severity: clauses.Must, Endpoint: "create"}, Verdict: verdict.Pass, Specs: []report.SpecVerdict{{Verdict: verdict.Pass, Message: "irrelevant"}}},
 	}}
 	waivers := []config.Waiver{{Clause: "REFRESH-METHOD", Reason: "stock simplejwt, ticket " + secret, Expires: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
 	redact := func(s string) string { return strings.ReplaceAll(s, secret, "***") }
