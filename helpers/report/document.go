@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -215,12 +214,9 @@ func leadSpec(c ClauseVerdict) *SpecVerdict {
 	return nil
 }
 
-// WriteFiles writes conformance.md and conformance.html into dir and returns their paths.
-// Each file is written whole and then renamed, so a reader never sees half a report.
-func WriteFiles(dir string, s Summary, run Run) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("reports directory %s: %v", dir, err)
-	}
+// WriteFiles renders conformance.md and conformance.html and hands each, with its path in dir,
+// to write (the run's output door, which redacts it and writes it whole), returning the paths.
+func WriteFiles(dir string, s Summary, run Run, write func(path string, data []byte) error) ([]string, error) {
 	var paths []string
 	for _, f := range []struct {
 		name  string
@@ -234,12 +230,8 @@ func WriteFiles(dir string, s Summary, run Run) ([]string, error) {
 			return paths, fmt.Errorf("%s: %v", f.name, err)
 		}
 		path := filepath.Join(dir, f.name)
-		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-			return paths, err
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return paths, err
+		if err := write(path, []byte(b.String())); err != nil {
+			return paths, fmt.Errorf("reports directory %s: %v", dir, err)
 		}
 		paths = append(paths, path)
 	}

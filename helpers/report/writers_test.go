@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/out"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
@@ -181,7 +183,7 @@ func TestPassingRunAndEmptySections(t *testing.T) {
 func TestWriteFiles(t *testing.T) {
 	s, run := fixture(t)
 	dir := filepath.Join(t.TempDir(), "reports")
-	paths, err := WriteFiles(dir, s, run)
+	paths, err := WriteFiles(dir, s, run, out.New(redact.New(), io.Discard, io.Discard).WriteFile)
 	if err != nil {
 		t.Fatal(err)
 	}

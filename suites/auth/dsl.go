@@ -91,21 +91,21 @@ func labelsOf(id string, extra ...any) []any {
 func (r *run) judge(id string, res checks.Result) {
 	cl, _ := r.cat.Get(id)
 	d := verdict.Decide(cl, res.Finding(), r.cfg, time.Now())
-	v := report.Verdict{Clause: id, Kind: d.Kind, Message: r.redactor.String(d.Message)}
+	v := report.Verdict{Clause: id, Kind: d.Kind, Message: d.Message}
 	switch d.Kind {
 	case verdict.Warn, verdict.Waived:
 		// Shown on the console as before: "warn: …".
-		AddReportEntry(report.EntryVerdict, v)
+		r.out.Entry(report.EntryVerdict, v)
 		return
 	case verdict.Pass:
-		AddReportEntry(report.EntryVerdict, v, ReportEntryVisibilityNever)
+		r.out.Entry(report.EntryVerdict, v, ReportEntryVisibilityNever)
 		return
 	case verdict.Skip:
 		skip(v.Message)
 	}
-	AddReportEntry(report.EntryVerdict, v, ReportEntryVisibilityNever)
-	AddReportEntry(report.EntryExchange, r.transcript(res.Steps), ReportEntryVisibilityFailureOrVerbose)
-	Fail(v.Message)
+	r.out.Entry(report.EntryVerdict, v, ReportEntryVisibilityNever)
+	r.out.Entry(report.EntryExchange, r.transcript(res.Steps), ReportEntryVisibilityFailureOrVerbose)
+	r.out.Fail(v.Message)
 }
 
 func (r *run) transcript(steps []string) string {
@@ -142,7 +142,7 @@ func (r *run) send(ctx context.Context, call httpx.Call) *httpx.Exchange {
 			problems := s.Problems()
 			s.Stop()
 			if len(problems) > 0 {
-				Fail("replay: " + strings.Join(problems, "; "))
+				r.out.Fail("replay: " + strings.Join(problems, "; "))
 			}
 		}()
 	}
@@ -158,8 +158,8 @@ func skip(msg string) {
 	if ids := clauses.FromLabels(CurrentSpecReport().Labels()); len(ids) == 1 {
 		id = ids[0]
 	}
-	AddReportEntry(report.EntryVerdict, report.Verdict{Clause: id, Kind: verdict.Skip, Message: msg}, ReportEntryVisibilityNever)
-	Skip(msg)
+	suite.out.Entry(report.EntryVerdict, report.Verdict{Clause: id, Kind: verdict.Skip, Message: msg}, ReportEntryVisibilityNever)
+	suite.out.Skip(msg)
 }
 
 func notRecorded(step string) string {

@@ -43,6 +43,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
 	"github.com/zonesmart/jwt-conformance/helpers/negative"
+	"github.com/zonesmart/jwt-conformance/helpers/out"
 	"github.com/zonesmart/jwt-conformance/helpers/record"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
@@ -83,22 +84,35 @@ func Prepare(s Setup) error {
 // command-line flags.
 func Run(t GinkgoTestingT, args ...any) bool {
 	if suite == nil {
-		fmt.Fprintln(os.Stderr, "conformance: auth.Run was called before auth.Prepare: prepare the run first (see the package documentation)")
+		out.Std(redact.New()).Errorf("conformance: auth.Run was called before auth.Prepare: prepare the run first (see the package documentation)")
 		t.Fail()
 		return false
 	}
-	RegisterFailHandler(Fail)
+	RegisterFailHandler(suite.out.FailHandler())
 	return RunSpecs(t, SuiteName, args...)
 }
 
 // WriteProblems prints a Prepare error the way the suite ends on one: a count, then one
 // indented line per problem.
 func WriteProblems(w io.Writer, err error) {
+	d := out.New(environmentSecrets(), w, w)
 	lines := strings.Split(err.Error(), "\n")
-	fmt.Fprintf(w, "conformance: %d configuration problem(s); no spec was run:\n", len(lines))
+	d.Printf("conformance: %d configuration problem(s); no spec was run:", len(lines))
 	for _, l := range lines {
-		fmt.Fprintln(w, "  "+l)
+		d.Printf("  %s", l)
 	}
+}
+
+// environmentSecrets is a redactor that knows the secret values the environment holds, for the
+// problems of a configuration that did not load (so no run, and no run's redactor, exists).
+func environmentSecrets() *redact.Redactor {
+	r := redact.New()
+	for _, k := range config.Keys {
+		if v, ok := os.LookupEnv(k.Env); ok && k.Secret {
+			r.AddSecret(v)
+		}
+	}
+	return r
 }
 
 // suite is the one run value: Prepare makes it, every node of the tree reads it.
@@ -110,6 +124,8 @@ type run struct {
 	cfg      *config.Config
 	cat      *clauses.Catalogue
 	redactor *redact.Redactor
+	// out is the one door every byte of the run leaves by, through redactor.
+	out *out.Door
 	client   *httpx.Client
 	fixtures *replay.Set      // the replayed fixtures; nil for a live target
 	recorder *record.Recorder // set by record.dir (make record)
@@ -151,6 +167,10 @@ func prepare(s Setup) (*run, error) {
 	}
 	cfg := r.cfg
 	r.redactor = redact.New(cfg.Secrets()...)
+	if cfg.SigningKey != "" {
+		r.redactor.SetSigningKey([]byte(cfg.SigningKey))
+	}
+	r.out = out.Std(r.redactor)
 	base := cfg.BaseURL
 	if cfg.Offline() {
 		base = offlineBase
@@ -203,7 +223,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
 	f := suite.walk(ctx2)
-	AddReportEntry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	suite.out.Entry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
 	data, err := json.Marshal(f)
 	Expect(err).NotTo(HaveOccurred())
 	return data
@@ -217,7 +237,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 func (r *run) audit() {
 	if problems := r.cat.Audit(r.declared); len(problems) > 0 {
 		r.auditProblems = problems
-		Fail("the clause catalogue and the specs disagree; no request was sent:\n  " + strings.Join(problems, "\n  "))
+		r.out.Fail("the clause catalogue and the specs disagree; no request was sent:\n  " + strings.Join(problems, "\n  "))
 	}
 }
 
@@ -235,7 +255,7 @@ func (r *run) walk(ctx context.Context) *flow.Flow {
 			// A request no fixture matched already fails its clauses; a fixture the flow never
 			// asked for means the recording and this suite disagree, which the user should see.
 			if p := s.Problems(); len(p) > 0 {
-				AddReportEntry("replay", strings.Join(p, "\n"))
+				r.out.Entry("replay", strings.Join(p, "\n"))
 			}
 			r.client.Times = nil
 			s.Stop()
@@ -304,7 +324,7 @@ func (r *run) beforeSpec(labels []string) {
 
 func (r *run) afterSpec() {
 	if n := r.client.Requests() - r.requestsBefore; n > 0 {
-		AddReportEntry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
+		r.out.Entry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
 	}
 }
 
@@ -320,7 +340,7 @@ func (r *run) signaturesRedacted() bool {
 // Every process reports what it recorded; a fixture that could not be written fails the run.
 var _ = AfterSuite(func() {
 	if suite.recorder != nil {
-		AddReportEntry(entryRecording, suite.recorder.Summary(), ReportEntryVisibilityNever)
+		suite.out.Entry(entryRecording, suite.recorder.Summary(), ReportEntryVisibilityNever)
 		Expect(suite.recorder.Err()).NotTo(HaveOccurred())
 	}
 })
@@ -347,21 +367,21 @@ func (r *run) summarize(rep Report) {
 	if len(problems) > 0 {
 		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
 	}
-	s.WriteText(os.Stdout)
+	s.WriteText(r.out.Stdout())
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
 			if e.Name == entryRecording {
-				fmt.Println(e.StringRepresentation())
+				r.out.Printf("%s", e.StringRepresentation())
 			}
 		}
 	}
-	paths, err := report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep))
+	paths, err := report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), r.out.WriteFile)
 	if err != nil {
-		Fail("writing the conformance reports: " + err.Error())
+		r.out.Fail("writing the conformance reports: " + err.Error())
 	}
-	fmt.Printf("Conformance reports: %s\n", strings.Join(paths, ", "))
+	r.out.Printf("Conformance reports: %s", strings.Join(paths, ", "))
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
-		Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
+		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
 }
 
