@@ -133,6 +133,11 @@ func TestSecretNeverTrimmed(t *testing.T) {
 	if got := r.String("[ pw ]"); got != "["+Mask+"]" {
 		t.Errorf("got %q", got)
 	}
+	// A server that trims what it receives may echo a long secret trimmed: that is masked.
+	r.AddSecret("  long secret value ")
+	if got := r.String("echo long secret value."); got != "echo "+Mask+"." {
+		t.Errorf("a long secret echoed trimmed: %q", got)
+	}
 	r.AddSecret("")
 	if got := r.String("anything"); got != "anything" {
 		t.Errorf("the empty secret masked something: %q", got)

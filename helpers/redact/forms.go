@@ -15,7 +15,7 @@ import (
 // (with and without HTML escaping), as Python's json.dumps writes it (ensure_ascii on and
 // off) and with escaped slashes; JSON-escaped twice; Go-quoted (%q, strconv.Quote,
 // QuoteToASCII), also of the JSON forms; HTML-escaped (&#34; &quot; &#39; &apos; &#x27;), also
-// of the JSON forms; URL query and path escaped (Go, Python quote and quote_plus,
+// of the JSON forms, and JSON-escaped after HTML escaping; URL query and path escaped (Go, Python quote and quote_plus,
 // JavaScript encodeURIComponent); and base64 and base64url of the raw and JSON forms at each
 // of the three alignments, as the secret appears inside an encoded claim. Base64 fragments
 // shorter than eight characters are left out: they would mask innocent text. Empty strings
@@ -53,6 +53,12 @@ func Forms(s string) []string {
 		for _, h := range htmlForms(f) {
 			add(h)
 		}
+	}
+	// HTML-escaped, then carried in a JSON string: a server's HTML snippet in a JSON answer.
+	for _, h := range htmlForms(s) {
+		add(goJSON(h, true))
+		add(goJSON(h, false))
+		add(pyJSON(h, true, false))
 	}
 	for _, f := range urlForms(s) {
 		add(f)

@@ -2,10 +2,12 @@ package redact
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +48,66 @@ func (r *Redactor) claim(v any) any {
 		}
 	}
 	return v
+}
+
+// maxClaimsSegment bounds the claims segments decoded and masked: a longer one is left to the
+// by-value masking, so that a hostile body cannot make every line cost a large decode.
+const maxClaimsSegment = 64 << 10
+
+// claimsOf is what String does with a token's claims segment: when its claims hold a secret or
+// another token (Claims), the segment is written again, in its own alphabet, with those
+// values Mask and every other claim as it was; the header and the rest of the evidence stay
+// readable.
+func (m *matcher) claimsOf(r *Redactor) func(seg string) (string, bool) {
+	return func(seg string) (string, bool) {
+		if len(seg) > maxClaimsSegment {
+			return "", false
+		}
+		if v, ok := m.claims.Load(seg); ok {
+			return v.(string), v.(string) != ""
+		}
+		masked := r.maskClaimsSegment(seg)
+		m.claims.Store(seg, masked)
+		return masked, masked != ""
+	}
+}
+
+// maskClaimsSegment returns seg re-encoded with its secret-holding claims masked, or "" when
+// seg is not an encoded JSON object or holds nothing to mask.
+func (r *Redactor) maskClaimsSegment(seg string) string {
+	data := strings.TrimRight(seg, "=")
+	for i := 0; i < len(data); i++ {
+		if !isB64(data[i]) {
+			return ""
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(decode(data)))
+	dec.UseNumber()
+	var claims map[string]any
+	if dec.Decode(&claims) != nil || claims == nil {
+		return ""
+	}
+	masked := r.Claims(claims)
+	if reflect.DeepEqual(masked, claims) {
+		return ""
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(masked) != nil {
+		return ""
+	}
+	text := bytes.TrimSpace(b.Bytes())
+	alphabet := base64.RawURLEncoding
+	switch {
+	case strings.HasSuffix(seg, "=") && strings.ContainsAny(seg, "-_"):
+		alphabet = base64.URLEncoding
+	case strings.HasSuffix(seg, "="):
+		alphabet = base64.StdEncoding
+	case strings.ContainsAny(seg, "+/"):
+		alphabet = base64.RawStdEncoding
+	}
+	return alphabet.EncodeToString(text)
 }
 
 // DefaultBound is how many characters of quoted server bytes BoundError keeps when asked for

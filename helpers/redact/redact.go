@@ -76,6 +76,9 @@ type matcher struct {
 	multiLine int               // the longest key holding a newline, which a line may cut
 	values    map[string]value
 	key       []byte
+	// claims caches, for this snapshot of what is known, each token claims segment seen →
+	// its masked form, or "" when it holds nothing to mask.
+	claims sync.Map
 }
 
 // New returns a redactor that masks the given secret values.
@@ -88,12 +91,20 @@ func New(secrets ...string) *Redactor {
 }
 
 // AddSecret masks a value wherever it appears from now on, in every encoding listed by
-// Forms. The value is used exactly as given: a password may begin or end with a space.
+// Forms, and so is the value without its surrounding space (when that is eight bytes or
+// more). The value itself is used exactly
+// as given: a password may begin or end with a space.
 func (r *Redactor) AddSecret(s string) {
 	if s == "" {
 		return
 	}
 	forms := Forms(s)
+	// The secret itself is never trimmed, but a server that trims what it receives (DRF's
+	// CharField does) may echo it without its surrounding space: mask that form too, when it
+	// is long enough not to mask innocent words.
+	if t := strings.TrimSpace(s); len(t) >= minOpaque && t != s {
+		forms = append(forms, Forms(t)...)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	changed := false
@@ -224,7 +235,7 @@ func (r *Redactor) String(s string) string {
 	m := r.matcher()
 	// Structure first: a secret masked inside a token's claims would break the token's shape
 	// and hide its signature from the scan.
-	s = maskHits(s, m.key)
+	s = maskHits(s, m.key, m.claimsOf(r))
 	if len(m.keys) > 0 {
 		s = m.replacer.Replace(s)
 	}

@@ -202,6 +202,7 @@ type found struct {
 	text       string // the token, URL escapes decoded
 	start, end int
 	masks      []span // its segments to mask
+	claims     span   // its second segment, which holds the claims of a JWS
 	bare       bool   // one of them is not masked yet
 	verified   bool   // by the signing key rather than by the header's shape
 }
@@ -217,7 +218,8 @@ func findTokens(s string, key []byte) []found {
 	collect := func(v string, at func(int) int) {
 		scan(v, key, func(h hit) {
 			last := h.segs[len(h.segs)-1]
-			f := found{text: strings.TrimRight(v[h.start:last.pad], "."), start: at(h.start), end: at(last.pad), verified: h.verified}
+			f := found{text: strings.TrimRight(v[h.start:last.pad], "."), start: at(h.start), end: at(last.pad), verified: h.verified,
+				claims: span{at(h.segs[1].start), at(h.segs[1].pad)}}
 			if seen[span{f.start, f.end}] {
 				return
 			}
@@ -296,28 +298,38 @@ func tokenEscape(s string, i int) byte {
 }
 
 // maskHits returns s with every found token's segments after the second replaced by
-// SignatureMask, or s itself when there is none.
-func maskHits(s string, key []byte) string {
-	var spans []span
+// SignatureMask and, when claims is not nil, its claims segment replaced by what claims makes
+// of it (a segment whose claims hold a secret or another token); s itself when there is none.
+func maskHits(s string, key []byte, claims func(seg string) (string, bool)) string {
+	type edit struct {
+		span
+		with string
+	}
+	var edits []edit
 	for _, f := range findTokens(s, key) {
+		if claims != nil && f.claims.end > f.claims.start {
+			if masked, ok := claims(s[f.claims.start:f.claims.end]); ok {
+				edits = append(edits, edit{f.claims, masked})
+			}
+		}
 		for _, m := range f.masks {
 			if s[m.start:m.end] != SignatureMask {
-				spans = append(spans, m)
+				edits = append(edits, edit{m, SignatureMask})
 			}
 		}
 	}
-	if len(spans) == 0 {
+	if len(edits) == 0 {
 		return s
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	out := make([]byte, 0, len(s))
 	last := 0
-	for _, m := range spans {
+	for _, m := range edits {
 		if m.end <= last {
 			continue // inside a span already masked
 		}
 		out = append(out, s[last:max(last, m.start)]...)
-		out = append(out, SignatureMask...)
+		out = append(out, m.with...)
 		last = m.end
 	}
 	return string(append(out, s[last:]...))

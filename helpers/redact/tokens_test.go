@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -312,4 +313,34 @@ func TestConcurrentUse(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+}
+
+// A token whose claims hold the password or another signed token keeps its header and every
+// other claim readable; those two claims are masked.
+func TestClaimsHoldingSecretsMaskedInsideTheToken(t *testing.T) {
+	r := New(canaryPassword)
+	inner := sign(t, `{"alg":"HS256","typ":"JWT"}`, `{"jti":"inner"}`, canaryKey, false)
+	claims, _ := json.Marshal(map[string]any{"email": "a@example.com", "pw": canaryPassword, "session": inner, "user_id": 7})
+	outer := sign(t, `{"alg":"HS256","typ":"JWT"}`, string(claims), canaryKey, false)
+	got := r.String("token " + outer + " end")
+	for _, leak := range []string{sigOf(inner), sigOf(outer), base64.RawURLEncoding.EncodeToString([]byte(inner))[8:40]} {
+		if strings.Contains(got, leak) {
+			t.Errorf("still holds %q: %s", leak, got)
+		}
+	}
+	segs := strings.Split(strings.Fields(got)[1], ".")
+	if len(segs) != 3 || segs[2] != SignatureMask {
+		t.Fatalf("the token lost its shape: %s", got)
+	}
+	data, err := base64.RawURLEncoding.DecodeString(segs[1])
+	if err != nil {
+		t.Fatalf("claims no longer decode: %v", err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("claims no longer JSON: %v", err)
+	}
+	if back["email"] != "a@example.com" || back["pw"] != Mask || back["session"] != Mask || back["user_id"] != float64(7) {
+		t.Errorf("claims = %v, want email and user_id kept, pw and session masked", back)
+	}
 }
