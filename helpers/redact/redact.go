@@ -59,6 +59,7 @@ type Redactor struct {
 	mu      sync.Mutex
 	values  map[string]value // every form of every registered value → what replaces it
 	key     []byte           // the signing key, to find triples it signed
+	public  map[string]bool  // tokens printed in public (AddPublic), never masked
 	current atomic.Pointer[matcher]
 }
 
@@ -76,6 +77,7 @@ type matcher struct {
 	multiLine int               // the longest key holding a newline, which a line may cut
 	values    map[string]value
 	key       []byte
+	public    map[string]bool
 	// claims caches, for this snapshot of what is known, each token claims segment seen →
 	// its masked form, or "" when it holds nothing to mask.
 	claims sync.Map
@@ -129,6 +131,24 @@ func (r *Redactor) SetSigningKey(key []byte) {
 	r.AddSecret(string(key))
 }
 
+// AddPublic exempts tokens that are public already (the API page prints its example tokens,
+// long expired, and the suite sends them verbatim) from every mask: by value, by shape and by
+// the signing key. Only these exact strings are exempt; a token a server derives from them is
+// not.
+func (r *Redactor) AddPublic(tokens ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next := make(map[string]bool, len(r.public)+len(tokens))
+	for t := range r.public {
+		next[t] = true
+	}
+	for _, t := range tokens {
+		next[t] = true
+	}
+	r.public = next // matchers keep the map they were built with: never changed in place
+	r.current.Store(nil)
+}
+
 // AddToken masks a token by value (even where it is not shaped like a JWS, say a token whose
 // header does not decode to JSON), keeping its header and claims; its signature is masked
 // wherever it appears alone, also base64-encoded inside another token.
@@ -138,7 +158,7 @@ func (r *Redactor) AddToken(tok string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, known := r.values[tok]; known {
+	if _, known := r.values[tok]; known || r.public[tok] {
 		return // learners see the same token many times
 	}
 	changed := false
@@ -201,7 +221,7 @@ func (r *Redactor) matcher() *matcher {
 	if m := r.current.Load(); m != nil {
 		return m
 	}
-	m := &matcher{values: make(map[string]value, len(r.values)), key: r.key}
+	m := &matcher{values: make(map[string]value, len(r.values)), key: r.key, public: r.public}
 	for k, v := range r.values {
 		m.keys = append(m.keys, k)
 		m.values[k] = v
@@ -235,7 +255,7 @@ func (r *Redactor) String(s string) string {
 	m := r.matcher()
 	// Structure first: a secret masked inside a token's claims would break the token's shape
 	// and hide its signature from the scan.
-	s = maskHits(s, m.key, m.claimsOf(r))
+	s = maskHits(s, m.key, m.public, m.claimsOf(r))
 	if len(m.keys) > 0 {
 		s = m.replacer.Replace(s)
 	}

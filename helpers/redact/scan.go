@@ -300,13 +300,17 @@ func tokenEscape(s string, i int) byte {
 // maskHits returns s with every found token's segments after the second replaced by
 // SignatureMask and, when claims is not nil, its claims segment replaced by what claims makes
 // of it (a segment whose claims hold a secret or another token); s itself when there is none.
-func maskHits(s string, key []byte, claims func(seg string) (string, bool)) string {
+// Public tokens are left as they are.
+func maskHits(s string, key []byte, public map[string]bool, claims func(seg string) (string, bool)) string {
 	type edit struct {
 		span
 		with string
 	}
 	var edits []edit
 	for _, f := range findTokens(s, key) {
+		if public[f.text] {
+			continue
+		}
 		if claims != nil && f.claims.end > f.claims.start {
 			if masked, ok := claims(s[f.claims.start:f.claims.end]); ok {
 				edits = append(edits, edit{f.claims, masked})

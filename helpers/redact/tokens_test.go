@@ -344,3 +344,23 @@ func TestClaimsHoldingSecretsMaskedInsideTheToken(t *testing.T) {
 		t.Errorf("claims = %v, want email and user_id kept, pw and session masked", back)
 	}
 }
+
+// A public token (the page's examples) stays whole, even once learned; a token derived from it
+// does not.
+func TestPublicTokensStayWhole(t *testing.T) {
+	pub := sign(t, `{"alg":"HS256","typ":"JWT"}`, `{"jti":"page"}`, canaryKey, false)
+	r := New()
+	r.SetSigningKey([]byte(canaryKey))
+	r.AddPublic(pub)
+	r.LearnText("learned " + pub)
+	if got := r.String("page " + pub); got != "page "+pub {
+		t.Errorf("a public token was masked: %s", got)
+	}
+	if f := r.Find("page " + pub); len(f) != 0 {
+		t.Errorf("Find reports a public token: %v", f)
+	}
+	derived := pub + "x"
+	if got := r.String(derived); strings.Contains(got, sigOf(pub)) {
+		t.Errorf("a token derived from a public one kept its signature: %s", got)
+	}
+}
