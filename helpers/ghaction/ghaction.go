@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/zonesmart/jwt-conformance/helpers/out"
+	redactor "github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 )
 
@@ -264,43 +266,54 @@ func shortSummary(outcome verdicts.Outcome, problem string, failed []string) str
 	return s
 }
 
-// Files are the runner's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, opened for appending;
-// a field is nil when its variable is unset.
+// Files are the runner's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, as writers that append
+// every write, redacted, through a door; a field is nil when its variable is unset.
 type Files struct {
-	Output, Summary *os.File
+	Output, Summary io.Writer
 }
 
-// OpenFiles opens the files the runner names in its environment.
+// OpenFiles is OpenFilesWith through a door of its own, which masks every token it recognises
+// by shape; a run passes its own door, which knows its secrets.
 func OpenFiles(getenv func(string) string) (*Files, error) {
+	return OpenFilesWith(out.New(redactor.New(), io.Discard, io.Discard), getenv)
+}
+
+// OpenFilesWith checks that the files the runner names in its environment can be appended
+// to, and returns writers that append to them through d.
+func OpenFilesWith(d *out.Door, getenv func(string) string) (*Files, error) {
 	var f Files
 	for _, v := range []struct {
 		name string
-		file **os.File
+		w    *io.Writer
 	}{{"GITHUB_OUTPUT", &f.Output}, {"GITHUB_STEP_SUMMARY", &f.Summary}} {
 		path := getenv(v.name)
 		if path == "" {
 			continue
 		}
-		file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-		if err != nil {
-			f.Close()
+		if err := d.AppendFile(path, nil); err != nil {
 			return nil, fmt.Errorf("%s names a file that cannot be opened: %v", v.name, err)
 		}
-		*v.file = file
+		*v.w = appender{d, path}
 	}
 	return &f, nil
 }
 
-// Close closes the files that were opened.
-func (f *Files) Close() error {
-	var errs []error
-	for _, file := range []*os.File{f.Output, f.Summary} {
-		if file != nil {
-			errs = append(errs, file.Close())
-		}
-	}
-	return errors.Join(errs...)
+// appender appends each write, redacted, to a file: the runner reads these files only after the
+// step, so opening one per write costs nothing that matters.
+type appender struct {
+	d    *out.Door
+	path string
 }
+
+func (a appender) Write(p []byte) (int, error) {
+	if err := a.d.AppendFile(a.path, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Close is kept for callers of OpenFiles: every write is complete when it returns.
+func (f *Files) Close() error { return nil }
 
 // Writer returns the file as an io.Writer, or nil when it is not open, so that a missing file
 // is skipped by Step rather than written through a nil *os.File.

@@ -230,7 +230,7 @@ func TestPublishLeaksNoSecret(t *testing.T) {
 	var log strings.Builder
 	Mask(&log, password, signingKey)
 	masks := log.Len()
-	step := Step{Log: &log, Output: Writer(files.Output), Summary: Writer(files.Summary), Redact: redact}
+	step := Step{Log: &log, Output: files.Output, Summary: files.Summary, Redact: redact}
 	err = step.Publish(Result{
 		Verdicts:  sample(),
 		ReportDir: dir,
@@ -283,10 +283,14 @@ func TestPublishARunThatCouldNotTest(t *testing.T) {
 
 func TestOpenFiles(t *testing.T) {
 	files, err := OpenFiles(func(string) string { return "" })
-	if err != nil || files.Output != nil || files.Summary != nil || Writer(files.Output) != nil {
+	if err != nil || files.Output != nil || files.Summary != nil || Writer(nil) != nil {
 		t.Errorf("unset variables: %+v, %v", files, err)
 	}
-	_, err = OpenFiles(func(k string) string { return filepath.Join(t.TempDir(), "missing", k) })
+	notADir := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenFiles(func(k string) string { return filepath.Join(notADir, k) })
 	if err == nil || !strings.HasPrefix(err.Error(), "GITHUB_OUTPUT names a file that cannot be opened") {
 		t.Errorf("an unwritable file: %v", err)
 	}

@@ -11,6 +11,11 @@
 //     they are: their signatures are printed on the page, and the suite sends them verbatim;
 //   - cookies are masked, and the signing key must never appear.
 //
+// Every file is written through the run's out.Door, so the run's redactor (the secrets in all
+// their encodings, the signing key's triples, every token it learned) masks what the steps
+// above missed, and a file in which the redactor's Find still sees a secret, a live signature
+// or a triple that verifies under the key is refused, not written.
+//
 // Files are named p<process>-<sequence>-<step>.yaml and created exclusively, so under
 // ginkgo -p every process writes its own exchanges, in the order it sent them, and none can
 // overwrite another's.
@@ -21,6 +26,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -35,6 +41,7 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/fixtures"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/out"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 )
@@ -50,6 +57,10 @@ type Options struct {
 	Password string
 	// Secrets are other values that must never be written, such as the signing key.
 	Secrets []string
+	// Door writes the files: the run's door, whose redactor knows the run's secrets and every
+	// token it learned. Without one, a door of the recorder's own redacts with Password and
+	// Secrets alone.
+	Door *out.Door
 }
 
 // Recorder writes each exchange it is given as a fixture file. It is safe for concurrent use.
@@ -80,9 +91,18 @@ func New(o Options) (*Recorder, error) {
 			return nil, fmt.Errorf("record.dir %s: already holds %d fixture file(s) (%s…); record into an empty or new directory (ZS_RECORD_DIR)", o.Dir, len(old), filepath.Base(old[0]))
 		}
 	}
-	public, err := pageSignatures()
+	page, err := pageTokens()
 	if err != nil {
 		return nil, err
+	}
+	if o.Door == nil {
+		o.Door = out.New(redact.New(append([]string{o.Password}, o.Secrets...)...), io.Discard, io.Discard)
+	}
+	// The page's tokens are sent verbatim, so they are recorded verbatim.
+	o.Door.Redactor().AddPublic(page...)
+	public := map[string]bool{}
+	for _, t := range page {
+		public[signature(t)] = true
 	}
 	return &Recorder{o: o, public: public, tokens: map[string]bool{}}, nil
 }
@@ -313,7 +333,7 @@ func (r *Recorder) write(fx *replay.Fixture) error {
 	file := replay.File{Exchanges: []*replay.Fixture{fx}}
 	if r.o.Process == 1 && r.seq == 1 {
 		// One file names the source, so a replay says what it replays without repeating it.
-		file.Source = fmt.Sprintf("recording of %s, %s", r.text(r.o.Target), fx.SentAt.Format("2006-01-02 15:04 MST"))
+		file.Source = fmt.Sprintf("recording of %s, %s", r.text(redact.URL(r.o.Target)), fx.SentAt.Format("2006-01-02 15:04 MST"))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Recorded by the conformance suite (make record), process %d. The password is a\n"+
@@ -326,28 +346,24 @@ func (r *Recorder) write(fx *replay.Fixture) error {
 	if err := enc.Close(); err != nil {
 		return err
 	}
-	if leak := r.leak(b.String()); leak != "" {
+	redacted := r.o.Door.Redact(b.String())
+	if leak := r.leak(redacted); leak != "" {
 		return fmt.Errorf("not written: it would still hold %s", leak)
 	}
 	name := fmt.Sprintf("p%d-%04d-%s.yaml", r.o.Process, r.seq, safeName(fx.Step))
-	f, err := os.OpenFile(filepath.Join(r.o.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	if err := r.o.Door.CreateFile(filepath.Join(r.o.Dir, name), []byte(redacted)); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s already exists: another recording writes into %s", name, r.o.Dir)
 		}
 		return err
 	}
-	_, err = f.Write(b.Bytes())
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		r.written = append(r.written, name)
-	}
-	return err
+	r.written = append(r.written, name)
+	return nil
 }
 
-// leak is the last line of defence: the text must hold no secret and no live signature.
+// leak is the last line of defence: the text must hold no secret, no live signature, and
+// nothing the redactor's Find sees (a secret in any encoding, a learned token, a token by its
+// shape with its signature, a triple that verifies under the signing key).
 func (r *Recorder) leak(s string) string {
 	if r.o.Password != "" && r.o.Password != Placeholder && strings.Contains(s, r.o.Password) {
 		return "the password"
@@ -361,6 +377,9 @@ func (r *Recorder) leak(s string) string {
 		if sig := signature(t); len(sig) > 8 && !r.public[sig] && strings.Contains(s, sig) {
 			return "a token signature"
 		}
+	}
+	if found := r.o.Door.Redactor().Find(s); len(found) > 0 {
+		return fmt.Sprintf("%s (found by the redactor)", found[0])
 	}
 	return ""
 }
@@ -406,14 +425,14 @@ func safeName(step string) string {
 	return s
 }
 
-// pageSignatures are the signatures of the tokens the page prints: public, and sent verbatim by
-// the suite (the page's expired access token, for one).
-func pageSignatures() (map[string]bool, error) {
+// pageTokens are the tokens the page prints: public, and sent verbatim by the suite (the page's
+// expired access token, for one).
+func pageTokens() ([]string, error) {
 	set, err := replay.Load(fixtures.Page, "page")
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
+	var out []string
 	for _, fx := range set.Fixtures {
 		for _, m := range []replay.Message{fx.Request, fx.Response} {
 			text := m.BodyText
@@ -424,9 +443,7 @@ func pageSignatures() (map[string]bool, error) {
 			for _, v := range m.Headers {
 				text += " " + v
 			}
-			for _, t := range jws.FindAllString(text, -1) {
-				out[signature(t)] = true
-			}
+			out = append(out, jws.FindAllString(text, -1)...)
 		}
 	}
 	return out, nil

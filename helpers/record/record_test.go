@@ -2,7 +2,11 @@ package record
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"github.com/zonesmart/jwt-conformance/fixtures"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/out"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/tokens"
@@ -252,6 +257,54 @@ func TestNothingLeaksEvenIfRedactionMissedIt(t *testing.T) {
 	if leak := rec.leak("... " + password); leak != "the password" {
 		t.Errorf("leak check: %q", leak)
 	}
+	// What the literal checks miss, the run's redactor finds: the password JSON-escaped, a
+	// token neither learned nor shaped like eyJ…, a triple signed under the key.
+	r := redact.New(`pä"ss`)
+	r.SetSigningKey([]byte(signingKey))
+	d := out.New(r, io.Discard, io.Discard)
+	rec, err := New(Options{Dir: t.TempDir(), Process: 1, Target: target, Password: `pä"ss`, Door: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaced := base64.RawURLEncoding.EncodeToString([]byte(`{ "alg": "HS256" }`)) + ".eyJqdGkiOiJ4In0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1oZXJl"
+	for _, text := range []string{`pä\"ss`, "token " + spaced, "signed " + mintedUnder(t, "b2RkLWhlYWRlcg", signingKey)} {
+		if leak := rec.leak(text); !strings.Contains(leak, "found by the redactor") {
+			t.Errorf("%q: leak check %q, want the redactor's finding", text, leak)
+		}
+	}
+}
+
+// A fixture is written redacted by the door's redactor: what it learned is masked in the file.
+func TestFixturesPassTheDoor(t *testing.T) {
+	dir := t.TempDir()
+	r := redact.New(password, signingKey)
+	r.SetSigningKey([]byte(signingKey))
+	d := out.New(r, io.Discard, io.Discard)
+	rec, err := New(Options{Dir: dir, Process: 1, Target: target, Password: password, Secrets: []string{signingKey}, Door: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.AddSecret("learned-opaque-credential")
+	rec.Record(exchange("me", "GET", "/users/me/", nil, "", 500, nil, "<p>learned-opaque-credential "+fixtures.PageAccessToken+"</p>"))
+	if err := rec.Err(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, files(t, dir)[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "learned-opaque-credential") || !strings.Contains(string(data), fixtures.PageAccessToken) {
+		t.Errorf("fixture:\n%s", data)
+	}
+}
+
+// mintedUnder signs head.claims under key with HS256, whatever head is.
+func mintedUnder(t *testing.T, head, key string) string {
+	t.Helper()
+	input := head + ".eyJqdGkiOiJ5In0"
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(input))
+	return input + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 func files(t *testing.T, dir string) []string {

@@ -228,7 +228,7 @@ func (r *Redactor) Find(text string) []Finding {
 	var out []Finding
 	out = m.findValues(text)
 	for _, f := range findTokens(text, m.key) {
-		if f.bare && !m.public[f.text] {
+		if f.bare && !isPublic(m.public, f.text) {
 			kind := KindToken
 			if f.verified {
 				kind = KindVerifying

@@ -59,7 +59,7 @@ type Redactor struct {
 	mu      sync.Mutex
 	values  map[string]value // every form of every registered value → what replaces it
 	key     []byte           // the signing key, to find triples it signed
-	public  map[string]bool  // tokens printed in public (AddPublic), never masked
+	public  map[string]bool  // signatures printed in public (AddPublic), never masked
 	current atomic.Pointer[matcher]
 }
 
@@ -133,20 +133,32 @@ func (r *Redactor) SetSigningKey(key []byte) {
 
 // AddPublic exempts tokens that are public already (the API page prints its example tokens,
 // long expired, and the suite sends them verbatim) from every mask: by value, by shape and by
-// the signing key. Only these exact strings are exempt; a token a server derives from them is
-// not.
+// the signing key. A three-segment token carrying a public token's signature is exempt too
+// (the suite alters the page's claims around it): that signature is printed, and cannot sign
+// anything else.
 func (r *Redactor) AddPublic(tokens ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	next := make(map[string]bool, len(r.public)+len(tokens))
-	for t := range r.public {
-		next[t] = true
+	for sig := range r.public {
+		next[sig] = true
 	}
 	for _, t := range tokens {
-		next[t] = true
+		if segs := strings.Split(t, "."); len(segs) == 3 && len(segs[2]) >= minSignature {
+			next[segs[2]] = true
+		}
 	}
 	r.public = next // matchers keep the map they were built with: never changed in place
 	r.current.Store(nil)
+}
+
+// isPublic reports whether tok carries a public signature (AddPublic).
+func isPublic(public map[string]bool, tok string) bool {
+	if len(public) == 0 {
+		return false
+	}
+	segs := strings.Split(tok, ".")
+	return len(segs) == 3 && public[segs[2]]
 }
 
 // AddToken masks a token by value (even where it is not shaped like a JWS, say a token whose
@@ -158,7 +170,7 @@ func (r *Redactor) AddToken(tok string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, known := r.values[tok]; known || r.public[tok] {
+	if _, known := r.values[tok]; known || isPublic(r.public, tok) {
 		return // learners see the same token many times
 	}
 	changed := false

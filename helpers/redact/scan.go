@@ -308,7 +308,7 @@ func maskHits(s string, key []byte, public map[string]bool, claims func(seg stri
 	}
 	var edits []edit
 	for _, f := range findTokens(s, key) {
-		if public[f.text] {
+		if isPublic(public, f.text) {
 			continue
 		}
 		if claims != nil && f.claims.end > f.claims.start {

@@ -116,8 +116,15 @@ func TestWriteRefusesAnInvalidFileAndLeavesTheOldOne(t *testing.T) {
 	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".verdicts-*")); len(matches) > 0 {
 		t.Errorf("temporary files left behind: %v", matches)
 	}
-	if err := Write(filepath.Join(t.TempDir(), "missing", FileName), sampleFile()); err == nil || !strings.Contains(err.Error(), "is the reports directory writable?") {
-		t.Errorf("writing into a missing directory: %v", err)
+	notADir := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(filepath.Join(notADir, FileName), sampleFile()); err == nil || !strings.Contains(err.Error(), "is the reports directory writable?") {
+		t.Errorf("writing where no directory can be: %v", err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.tmp")); len(matches) > 0 {
+		t.Errorf("temporary files left behind: %v", matches)
 	}
 }
 

@@ -151,6 +151,7 @@ func TestLeakProofWholeSuite(t *testing.T) {
 				}
 				hits = append(hits, h...)
 			}
+			for _, h := range hits { if os.Getenv("LEAK_ALL") != "" { t.Log(h.String()) } }
 			for _, line := range summarize(hits) {
 				t.Error(line)
 			}

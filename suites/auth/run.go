@@ -22,7 +22,6 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,7 +124,7 @@ type run struct {
 	cat      *clauses.Catalogue
 	redactor *redact.Redactor
 	// out is the one door every byte of the run leaves by, through redactor.
-	out *out.Door
+	out      *out.Door
 	client   *httpx.Client
 	fixtures *replay.Set      // the replayed fixtures; nil for a live target
 	recorder *record.Recorder // set by record.dir (make record)
@@ -186,18 +185,14 @@ func prepare(s Setup) (*run, error) {
 	r.client = httpx.New(base, cfg.Timeout)
 	r.client.Retries, r.client.MaxRetryAfter = cfg.Retries, cfg.MaxRetryAfter
 	r.budgetEnd = time.Now().Add(cfg.RunBudget)
-	// Every token that crosses the wire is masked by value from then on.
-	r.client.Observe = func(ex *httpx.Exchange) {
-		for _, t := range ex.Tokens() {
-			r.redactor.AddToken(t)
-		}
-	}
+	// Every token and credential that crosses the wire is masked by value from then on.
+	r.client.Observe = func(ex *httpx.Exchange) { flow.Learn(r.redactor, ex) }
 	r.env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
 		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
 	if cfg.RecordDir != "" {
 		// Each process writes its own exchanges, redacted, as soon as each completes.
 		r.recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
-			Password: cfg.Password, Secrets: []string{cfg.SigningKey}})
+			Password: cfg.Password, Secrets: []string{cfg.SigningKey}, Door: r.out})
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +219,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	defer cancel()
 	f := suite.walk(ctx2)
 	suite.out.Entry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
-	data, err := json.Marshal(f)
+	data, err := f.Share(suite.cfg.Password, suite.cfg.Secrets()...) // sealed: no password, no usable token
 	Expect(err).NotTo(HaveOccurred())
 	return data
 }, func(_ SpecContext, data []byte) {
@@ -266,11 +261,10 @@ func (r *run) walk(ctx context.Context) *flow.Flow {
 
 // receive takes the flow's evidence on every process.
 func (r *run) receive(data []byte) {
-	r.evidence = &flow.Flow{}
-	Expect(json.Unmarshal(data, r.evidence)).To(Succeed())
-	for _, t := range r.evidence.Tokens() {
-		r.redactor.AddToken(t)
-	}
+	var err error
+	r.evidence, err = flow.Receive(data, r.cfg.Secrets()...)
+	Expect(err).NotTo(HaveOccurred())
+	r.evidence.Learn(r.redactor)
 	r.env.Email = r.evidence.Email
 	if r.fixtures != nil {
 		email, password, _ := r.fixtures.Credentials()
