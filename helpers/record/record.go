@@ -115,7 +115,8 @@ func (r *Recorder) Record(ex *httpx.Exchange) {
 	if ex.Response == nil {
 		// Nothing answered: there is nothing to replay, and the replay says the step was not
 		// recorded.
-		r.skipped = append(r.skipped, fmt.Sprintf("%s (no answer: %s)", ex.Step, ex.Err))
+		// The error may quote what the server sent: keep its class and a few characters.
+		r.skipped = append(r.skipped, fmt.Sprintf("%s (no answer: %s)", ex.Step, r.o.Door.Redactor().Bound(ex.Err, redact.DefaultBound)))
 		return
 	}
 	r.learn(ex)
