@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/httpx"
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
 
@@ -61,6 +62,17 @@ type Env struct {
 	Algorithm       string
 	RefreshMethod   string
 	SigningKey      []byte
+	// Redactor masks, where a failure quotes a claim, a value that holds a secret or a token
+	// (redact.Claims); every other claim is quoted as it is. Nil quotes every claim as it is.
+	Redactor *redact.Redactor
+}
+
+// claim is a claim's value as a failure message may quote it.
+func (e Env) claim(v any) any {
+	if e.Redactor == nil {
+		return v
+	}
+	return e.Redactor.Claims(map[string]any{"v": v})["v"]
 }
 
 // Check judges one clause.

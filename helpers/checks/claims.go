@@ -64,10 +64,10 @@ func tokenHeader(f *flow.Flow, e Env) Result {
 	return eachToken(f, func(it issued) string {
 		var p []string
 		if alg := it.tok.Header["alg"]; alg != e.Algorithm {
-			p = append(p, fmt.Sprintf("alg is %s, expected %q", kind(alg), e.Algorithm))
+			p = append(p, fmt.Sprintf("alg is %s, expected %q", kind(e.claim(alg)), e.Algorithm))
 		}
 		if typ := it.tok.Header["typ"]; typ != "JWT" {
-			p = append(p, fmt.Sprintf("typ is %s, expected \"JWT\"", kindOrAbsent(it.tok.Header, "typ")))
+			p = append(p, fmt.Sprintf("typ is %s, expected \"JWT\"", e.kindOrAbsent(it.tok.Header, "typ")))
 		}
 		return join(p)
 	})
@@ -76,7 +76,7 @@ func tokenHeader(f *flow.Flow, e Env) Result {
 func claimTokenType(f *flow.Flow, e Env) Result {
 	return eachToken(f, func(it issued) string {
 		if v := it.tok.Claims["token_type"]; v != it.kind {
-			return fmt.Sprintf("token_type is %s, expected %q", kindOrAbsent(it.tok.Claims, "token_type"), it.kind)
+			return fmt.Sprintf("token_type is %s, expected %q", e.kindOrAbsent(it.tok.Claims, "token_type"), it.kind)
 		}
 		return ""
 	})
@@ -86,7 +86,7 @@ func claimJTI(f *flow.Flow, e Env) Result {
 	return eachToken(f, func(it issued) string {
 		s, ok := it.tok.Claims["jti"].(string)
 		if !ok || !tokens.IsJTI(s) {
-			return fmt.Sprintf("jti is %s, expected 32 lowercase hex characters", kindOrAbsent(it.tok.Claims, "jti"))
+			return fmt.Sprintf("jti is %s, expected 32 lowercase hex characters", e.kindOrAbsent(it.tok.Claims, "jti"))
 		}
 		return ""
 	})
@@ -95,7 +95,7 @@ func claimJTI(f *flow.Flow, e Env) Result {
 func claimEmail(f *flow.Flow, e Env) Result {
 	return eachToken(f, func(it issued) string {
 		if s, ok := it.tok.Claims["email"].(string); !ok || s != e.Email {
-			return fmt.Sprintf("email is %s, expected the log-in email %q", kindOrAbsent(it.tok.Claims, "email"), e.Email)
+			return fmt.Sprintf("email is %s, expected the log-in email %q", e.kindOrAbsent(it.tok.Claims, "email"), e.Email)
 		}
 		return ""
 	})
@@ -126,7 +126,7 @@ func jtiDistinct(f *flow.Flow, e Env) Result {
 		return skip("a token has no jti; see CLAIM-JTI")
 	}
 	if same(rj, aj) {
-		return fail([]string{flow.Create}, "both tokens of one create carry jti %s", show(rj))
+		return fail([]string{flow.Create}, "both tokens of one create carry jti %s", show(e.claim(rj)))
 	}
 	return pass(flow.Create)
 }
@@ -147,7 +147,7 @@ func claimOf(name, want string, ok func(any) bool) Check {
 		return eachToken(f, func(it issued) string {
 			v, present := it.tok.Claims[name]
 			if !present || !ok(v) {
-				return fmt.Sprintf("%s is %s, expected %s", name, kindOrAbsent(it.tok.Claims, name), want)
+				return fmt.Sprintf("%s is %s, expected %s", name, e.kindOrAbsent(it.tok.Claims, name), want)
 			}
 			return ""
 		})
@@ -172,10 +172,10 @@ func isTime(v any) bool {
 	return false
 }
 
-func kindOrAbsent(m map[string]any, name string) string {
+func (e Env) kindOrAbsent(m map[string]any, name string) string {
 	v, ok := m[name]
 	if !ok {
 		return "absent"
 	}
-	return kind(v)
+	return kind(e.claim(v))
 }

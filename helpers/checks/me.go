@@ -67,7 +67,7 @@ func meIdentity(f *flow.Flow, e Env) Result {
 	}
 	var problems []string
 	if !sameIdentity(obj["id"], access.tok.Claims["user_id"]) {
-		problems = append(problems, "id "+show(obj["id"])+" differs from the token's user_id "+show(access.tok.Claims["user_id"]))
+		problems = append(problems, "id "+show(obj["id"])+" differs from the token's user_id "+show(e.claim(access.tok.Claims["user_id"])))
 	}
 	if email, _ := obj["email"].(string); email != e.Email {
 		problems = append(problems, "email "+show(obj["email"])+" differs from the log-in email "+show(e.Email))

@@ -132,7 +132,9 @@ func (e *Exchange) Summary() string {
 }
 
 // Transcript prints the exchange for a failure report: banners, headers and bodies redacted and
-// cut at maxBody bytes.
+// cut at maxBody bytes. A token keeps its header and claims as evidence; a claim that holds a
+// secret or another token is masked inside it (redact.Claims), the email and every other claim
+// stay readable.
 func (e *Exchange) Transcript(r *redact.Redactor, maxBody int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "── request (%s) %s %s\n", e.Step, e.Request.Method, r.String(e.Request.URL))

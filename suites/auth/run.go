@@ -188,7 +188,7 @@ func prepare(s Setup) (*run, error) {
 	// Every token and credential that crosses the wire is masked by value from then on.
 	r.client.Observe = func(ex *httpx.Exchange) { flow.Learn(r.redactor, ex) }
 	r.env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
-		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
+		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey), Redactor: r.redactor}
 	if cfg.RecordDir != "" {
 		// Each process writes its own exchanges, redacted, as soon as each completes.
 		r.recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
