@@ -105,36 +105,48 @@ func writeNotes(b *strings.Builder, notes []note, none string) {
 }
 
 // cell makes text safe inside a Markdown table cell or list item: one line, no pipe that would
-// split the cell, and no angle bracket that would be read as HTML ("JWT <access>").
+// split the cell, no angle bracket that would be read as HTML ("JWT <access>"), and inert
+// server text: a backslash, a backtick and square brackets are escaped, so that no code span
+// can be opened or closed by it and no image or link (`![x](url)`, `[x](url)`) can form.
 func cell(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`,
+		`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`).Replace(s)
 }
 
-// code shows a value as inline code, or "(empty)".
+// code shows a value as inline code, or "(empty)": a code span whose backtick run is longer
+// than any run in the value, so the value cannot close it, padded with a space where the
+// value starts or ends with a backtick; a pipe is escaped, as a table cell needs even inside
+// code.
 func code(s string) string {
 	if s == "" {
 		return "(empty)"
 	}
-	s = strings.Join(strings.Fields(s), " ")
-	if strings.ContainsAny(s, "`|") {
-		return cell(s)
+	s = strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "|", `\|`)
+	ticks := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
 	}
-	return "`" + s + "`"
+	return ticks + s + ticks
 }
 
-// fence puts text in a fenced code block whose fence is longer than any run of backticks in it,
-// so a body cannot close the block early.
-func fence(s, lang string) string {
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
 	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
 			run++
 			longest = max(longest, run)
 		} else {
 			run = 0
 		}
 	}
-	f := strings.Repeat("`", max(3, longest+1))
+	return longest
+}
+
+// fence puts text in a fenced code block whose fence is longer than any run of backticks in it,
+// so a body cannot close the block early.
+func fence(s, lang string) string {
+	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
 	return f + lang + "\n" + s + "\n" + f + "\n"
 }
