@@ -26,7 +26,7 @@ cli-flags    = $(addprefix --,$(CI_FLAGS) keep-going) --junit-report=junit.xml -
 NO_ZS       := $$(env | grep -o '^ZS_[A-Z_]*' | sed 's/^/-u /')
 
 .DEFAULT_GOAL := help
-.PHONY: help build conformance conformance-parallel test unit offline check selftest requests \
+.PHONY: help build conformance conformance-parallel test unit offline check selftest requests fuzz \
 	test-offline test-mock test-replica
 
 help: ## list the targets
@@ -66,6 +66,12 @@ offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 requests: ## print the HTTP request count of a full online run against the replica (budget: 40)
 	@$(GO) test -count=1 -run TestRequestEconomy -v ./selftest/replica/ | grep -E 'full online run|skipped|FAIL|^ok'
 
+# The redactor's seed corpus (testdata/fuzz) runs with the unit tests; this goes beyond it for a
+# bounded time. The fuzz cache under GOCACHE keeps what earlier runs learned.
+FUZZTIME ?= 10s
+fuzz: ## a short, bounded fuzz run of the redactor beyond its seed corpus (FUZZTIME=10s)
+	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./helpers/redact/
+
 selftest: ## tests of the suite itself, run as a user would (kill matrix, canaries, replica runs)
 	$(GO) test -count=1 ./selftest/...
 
@@ -76,7 +82,7 @@ selftest: ## tests of the suite itself, run as a user would (kill matrix, canari
 TEST_REPORTS ?= $(REPORTS)/test
 TEST_RUNS    := offline mock replica
 
-test: check lint unit $(addprefix test-,$(TEST_RUNS)) replica-smoke selftest ## everything CI runs: checks, unit tests, three suite runs, the replica's smoke check, the self-tests
+test: check lint unit fuzz $(addprefix test-,$(TEST_RUNS)) replica-smoke selftest ## everything CI runs: checks, unit tests, a bounded fuzz run, three suite runs, the replica's smoke check, the self-tests (the hostile-server leak test among them)
 	@$(GO) run ./scripts/tally $(foreach run,$(TEST_RUNS),$(TEST_REPORTS)/$(run)/report.json)
 
 # $(call test-run,NAME,WRAPPER): a fresh TEST_REPORTS/NAME, then the suite run by WRAPPER (a

@@ -79,6 +79,8 @@ func encodings(s string) map[string]string {
 		"html of JSON":        html.EscapeString(goJSONOf(s, false)),
 		"QueryEscape":         url.QueryEscape(s),
 		"PathEscape":          url.PathEscape(s),
+		"JSON of html":        goJSONOf(html.EscapeString(s), false),
+		"JSON of html, Go":    goJSONOf(html.EscapeString(s), true),
 		"base64":              base64.StdEncoding.EncodeToString([]byte(s)),
 		"base64url":           base64.RawURLEncoding.EncodeToString([]byte(s)),
 	}
