@@ -18,21 +18,29 @@ import (
 // Learn teaches r every token and credential ex carries, wherever it carries it: every string
 // at any depth of the request and response bodies (every duplicate key, and text after or
 // instead of JSON), every header value, and the error text of an exchange that got no answer.
-// From then on r masks them by value, in any place and encoding.
+// From then on r masks them by value, in any place and encoding. An opaque credential (a
+// cookie, a non-token Authorization value) is learned as a secret only from what the server
+// sent: what the suite sends is a token the server issued or one the suite derived on purpose
+// ("not-a-jwt", a stripped signature), which a recording must keep as the replay will send it.
 func Learn(r *redact.Redactor, ex *httpx.Exchange) {
 	if ex == nil {
 		return
 	}
-	r.LearnHeader(ex.Request.Header)
+	for _, vs := range ex.Request.Header {
+		for _, v := range vs {
+			r.LearnText(v)
+		}
+	}
 	r.LearnJSON(ex.Request.Body)
 	if ex.Response != nil {
 		r.LearnHeader(ex.Response.Header)
 		r.LearnJSON(ex.Response.Body)
 	}
 	r.LearnText(ex.Err)
-	for _, t := range ex.Tokens() {
-		r.AddToken(t) // an opaque token in a known place, whatever its shape
-	}
+	// What the answer issued, in the places the page documents, whatever its shape.
+	refresh, access := ex.Issued()
+	r.AddToken(refresh)
+	r.AddToken(access)
 }
 
 // Learn teaches r everything the flow's exchanges carry (see the package function Learn).

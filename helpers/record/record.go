@@ -196,12 +196,12 @@ func (r *Recorder) fixture(ex *httpx.Exchange) (*replay.Fixture, error) {
 // path is the request target relative to the base URL, as the replay's requests carry it.
 func (r *Recorder) path(full string) string {
 	if p, ok := strings.CutPrefix(full, strings.TrimRight(r.o.Target, "/")); ok && strings.HasPrefix(p, "/") {
-		return r.text(p)
+		return r.clean(p)
 	}
 	if u, err := url.Parse(full); err == nil {
-		return r.text(u.RequestURI())
+		return r.clean(u.RequestURI())
 	}
-	return r.text(full)
+	return r.clean(full)
 }
 
 func (r *Recorder) headers(h http.Header, drop map[string]bool) map[string]string {
@@ -217,7 +217,7 @@ func (r *Recorder) headers(h http.Header, drop map[string]bool) map[string]strin
 		case k == "Cookie" || k == "Set-Cookie":
 			out[k] = redact.Mask
 		default:
-			out[k] = r.text(strings.Join(vs, ", "))
+			out[k] = r.clean(strings.Join(vs, ", "))
 		}
 	}
 	return out
@@ -240,7 +240,7 @@ func (r *Recorder) body(m *replay.Message, raw []byte) error {
 		}
 		// Not faithful as YAML (a number written 1.0, say): keep the redacted text.
 	}
-	m.BodyText = r.text(string(raw))
+	m.BodyText = r.clean(string(raw))
 	return nil
 }
 
@@ -274,7 +274,7 @@ func yamlValue(v any) any {
 func (r *Recorder) value(v any) any {
 	switch x := v.(type) {
 	case string:
-		return r.text(x)
+		return r.clean(x)
 	case map[string]any:
 		for k, e := range x {
 			x[k] = r.value(e)
@@ -320,6 +320,10 @@ func (r *Recorder) text(s string) string {
 	return s
 }
 
+// clean is text, then the run's redactor, value by value before YAML quotes it: a mask written
+// over a bare YAML scalar afterwards (***) would read as an alias.
+func (r *Recorder) clean(s string) string { return r.o.Door.Redact(r.text(s)) }
+
 func signature(t string) string { return t[strings.LastIndexByte(t, '.')+1:] }
 
 func (r *Recorder) token(t string) string {
@@ -334,7 +338,7 @@ func (r *Recorder) write(fx *replay.Fixture) error {
 	file := replay.File{Exchanges: []*replay.Fixture{fx}}
 	if r.o.Process == 1 && r.seq == 1 {
 		// One file names the source, so a replay says what it replays without repeating it.
-		file.Source = fmt.Sprintf("recording of %s, %s", r.text(redact.URL(r.o.Target)), fx.SentAt.Format("2006-01-02 15:04 MST"))
+		file.Source = fmt.Sprintf("recording of %s, %s", r.clean(redact.URL(r.o.Target)), fx.SentAt.Format("2006-01-02 15:04 MST"))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Recorded by the conformance suite (make record), process %d. The password is a\n"+
@@ -350,6 +354,14 @@ func (r *Recorder) write(fx *replay.Fixture) error {
 	redacted := r.o.Door.Redact(b.String())
 	if leak := r.leak(redacted); leak != "" {
 		return fmt.Errorf("not written: it would still hold %s", leak)
+	}
+	if redacted != b.String() {
+		// The door masked what the values alone did not show (a secret across YAML's own
+		// escapes): the file must still be one the replay reads.
+		var check replay.File
+		if err := yaml.Unmarshal([]byte(redacted), &check); err != nil {
+			return fmt.Errorf("not written: masking it left no valid fixture (%v)", err)
+		}
 	}
 	name := fmt.Sprintf("p%d-%04d-%s.yaml", r.o.Process, r.seq, safeName(fx.Step))
 	if err := r.o.Door.CreateFile(filepath.Join(r.o.Dir, name), []byte(redacted)); err != nil {

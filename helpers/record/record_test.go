@@ -320,3 +320,25 @@ func files(t *testing.T, dir string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// A value the run's redactor masks whole stays a YAML string: a bare *** would be an alias.
+func TestAValueMaskedWholeStaysAFixture(t *testing.T) {
+	dir := t.TempDir()
+	r := redact.New(password)
+	r.AddSecret("learned-opaque-credential")
+	rec, err := New(Options{Dir: dir, Process: 1, Target: target, Password: password, Door: out.New(r, io.Discard, io.Discard)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Record(exchange("refresh-garbage", "POST", "/r/", http.Header{"X-Credential": {"learned-opaque-credential"}}, `{"refresh":"learned-opaque-credential"}`, 401, nil, `{"detail":"learned-opaque-credential"}`))
+	if err := rec.Err(); err != nil {
+		t.Fatal(err)
+	}
+	set, err := replay.Load(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatalf("the fixture does not load: %v", err)
+	}
+	if got := set.ForStep("refresh-garbage")[0].Request.Headers["X-Credential"]; got != redact.Mask {
+		t.Errorf("header recorded as %q", got)
+	}
+}

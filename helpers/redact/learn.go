@@ -96,6 +96,11 @@ func (r *Redactor) LearnText(s string) {
 func Tokens(s string, key []byte) []string {
 	var out []string
 	for _, f := range findTokens(s, key) {
+		if len(f.masks) == 0 {
+			// Unsigned ("h.c."): nothing to mask, and learning "h.c" would take its claims
+			// for a signature and mask them in every token that carries them.
+			continue
+		}
 		out = append(out, f.text)
 	}
 	// Opaque runs: dot-joined base64 segments, each with optional padding.

@@ -367,3 +367,15 @@ func TestPublicTokensStayWhole(t *testing.T) {
 		t.Errorf("a token derived from a public one kept its signature: %s", got)
 	}
 }
+
+// An unsigned token has nothing to learn: its claims must not be taken for a signature and
+// masked in the signed token that carries them.
+func TestUnsignedTokenLearnsNothing(t *testing.T) {
+	signed := sign(t, `{"alg":"HS256","typ":"JWT"}`, `{"jti":"claims-shared-by-both"}`, canaryKey, false)
+	unsigned := headAndClaims(signed) + "."
+	r := New()
+	r.LearnText("JWT " + unsigned)
+	if got := r.String(signed); got != headAndClaims(signed)+"."+SignatureMask {
+		t.Errorf("the signed token lost its claims: %s", got)
+	}
+}
