@@ -57,6 +57,7 @@ type Env struct {
 	AccessLifetime  time.Duration
 	RefreshLifetime time.Duration
 	Skew            time.Duration
+	MaxServerOffset time.Duration // clock.max_server_offset: the most the server's Date widens a window
 	Scheme          string
 	Algorithm       string
 	RefreshMethod   string

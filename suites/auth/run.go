@@ -173,7 +173,7 @@ func prepare(s Setup) (*run, error) {
 		}
 	}
 	r.env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
-		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
+		Skew: cfg.Skew, MaxServerOffset: cfg.MaxServerOffset, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey)}
 	if cfg.RecordDir != "" {
 		// Each process writes its own exchanges, redacted, as soon as each completes.
 		r.recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
