@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -47,6 +48,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/timing"
 )
 
 // SuiteName is the Ginkgo suite's description.
@@ -163,8 +165,9 @@ func prepare(s Setup) (*run, error) {
 			return nil, err
 		}
 	}
-	r.client = httpx.New(base, cfg.Timeout)
-	r.client.Retries, r.client.MaxRetryAfter = cfg.Retries, cfg.MaxRetryAfter
+	if r.client, err = httpx.NewFor(base, cfg, r.redactor); err != nil {
+		return nil, err
+	}
 	r.budgetEnd = time.Now().Add(cfg.RunBudget)
 	// Every token that crosses the wire is masked by value from then on.
 	r.client.Observe = func(ex *httpx.Exchange) {
@@ -199,11 +202,17 @@ func (r *run) budget(ctx context.Context) (context.Context, context.CancelFunc) 
 // The tree is audited and the documented flow walked once, on process 1, before any spec; every
 // process gets the flow's evidence, so the run logs in exactly once even under ginkgo -p.
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	for _, w := range suite.cfg.Warnings() {
+		fmt.Println("warning: " + w)
+	}
 	suite.audit()
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
 	f := suite.walk(ctx2)
 	AddReportEntry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	if w := suite.clockWarning(f); w != "" {
+		AddReportEntry(entryClock, w, ReportEntryVisibilityNever)
+	}
 	data, err := json.Marshal(f)
 	Expect(err).NotTo(HaveOccurred())
 	return data
@@ -325,7 +334,11 @@ var _ = AfterSuite(func() {
 	}
 })
 
-const entryRecording = "recording"
+const (
+	entryRecording = "recording"
+	// entryClock carries the clock warning into report.json and junit.xml.
+	entryClock = "clock"
+)
 
 // The summary and the conformance reports read the whole report, on process 1 only, after every
 // process has finished.
@@ -348,6 +361,9 @@ func (r *run) summarize(rep Report) {
 		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
 	}
 	s.WriteText(os.Stdout)
+	if w := r.clockWarning(r.evidence); w != "" {
+		fmt.Println("warning: " + w)
+	}
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
 			if e.Name == entryRecording {
@@ -363,6 +379,19 @@ func (r *run) summarize(rep Report) {
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
+}
+
+// clockWarning names a server clock further from ours than clock.skew, "" otherwise: a SHOULD-
+// level note printed even when every clause passes.
+func (r *run) clockWarning(f *flow.Flow) string {
+	if f == nil {
+		return ""
+	}
+	off, ok := timing.ServerSkew(slices.Collect(maps.Values(f.Exchanges))...)
+	if !ok {
+		return ""
+	}
+	return timing.SkewWarning(off, r.cfg.Skew, r.cfg.MaxServerOffset)
 }
 
 // reportRun is what the conformance reports state beside the verdicts. The text that specs put
