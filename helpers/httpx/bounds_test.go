@@ -3,6 +3,8 @@ package httpx
 import (
 	"bufio"
 	"encoding/pem"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -183,7 +185,9 @@ func tlsConfig(t *testing.T, base string, env map[string]string) *config.Config 
 }
 
 func TestTLSSettings(t *testing.T) {
-	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	s.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
+	s.StartTLS()
 	defer s.Close()
 	send := func(cfg *config.Config) *Exchange {
 		c, err := NewFor(s.URL, cfg, redact.New())
@@ -216,6 +220,22 @@ func TestTLSSettings(t *testing.T) {
 		}
 		if w := cfg.Warnings(); len(w) > 0 {
 			t.Errorf("a CA file is no reason to warn: %v", w)
+		}
+	})
+	t.Run("for another host", func(t *testing.T) {
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		other := strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
+		c, err := NewFor(other, tlsConfig(t, other, map[string]string{"ZS_TLS_CA_FILE": ca}), redact.New())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Retries = 0
+		ex := c.Do(ctx, Call{Step: "me", Method: "GET", Path: "/"})
+		if !strings.Contains(ex.Err, "is not for its host") || !strings.HasSuffix(ex.Err, "check the host in ZS_BASE_URL") {
+			t.Errorf("want the host named, got %q", ex.Err)
 		}
 	})
 	t.Run("with insecure_skip_verify", func(t *testing.T) {

@@ -32,7 +32,11 @@ const DefaultMaxHeaderBytes = 64 << 10
 
 // MaxMessage is the most characters of any one message the client makes of an exchange (an
 // error, a summary, a header line of a transcript): a hostile answer cannot grow the reports.
-const MaxMessage = 300
+const MaxMessage = 500
+
+// maxQuoted is the most of a server-chosen text that a message quotes unquoted by Go (the
+// names a certificate is valid for): the advice after it must survive MaxMessage.
+const maxQuoted = 120
 
 // Client sends the suite's requests. It never follows redirects (a redirect must not carry
 // credentials elsewhere), bounds every request, and counts what it sends. Every request runs
@@ -100,11 +104,20 @@ func NewFor(base string, cfg *config.Config, r *redact.Redactor) (*Client, error
 // bound renders a message made of an exchange: redacted, every string it quotes cut to a few
 // dozen characters, and the whole cut to MaxMessage.
 func (c *Client) bound(msg string) string {
-	r := c.Redactor
-	if r == nil {
-		r = redact.New()
+	return Clip(c.redactor().Bound(msg, redact.DefaultBound), MaxMessage)
+}
+
+// shown is server-chosen text inside a message: redacted first, so that a cut cannot leave
+// part of a secret readable, then cut to maxQuoted characters.
+func (c *Client) shown(v any) string {
+	return Clip(c.redactor().String(fmt.Sprint(v)), maxQuoted)
+}
+
+func (c *Client) redactor() *redact.Redactor {
+	if c.Redactor == nil {
+		return redact.New()
 	}
-	return Clip(r.Bound(msg, redact.DefaultBound), MaxMessage)
+	return c.Redactor
 }
 
 // Clip cuts s to at most n characters, saying how much was left out: for any server text a
@@ -341,11 +354,11 @@ func (c *Client) describe(err error, target string, timeout time.Duration) strin
 		// Go's transport has no error value for it; its text is stable since Go 1.7.
 		return fmt.Sprintf("the answer's headers from %s are larger than http.max_header_bytes (%d bytes) allows; raise ZS_MAX_HEADER_BYTES if they are legitimate", target, c.maxHeaderBytes)
 	case errors.As(err, &unknownCA):
-		return fmt.Sprintf("TLS: the certificate of %s is signed by an authority this system does not trust (%v); set tls.ca_file / ZS_TLS_CA_FILE to a PEM file of its CA", target, unknownCA)
+		return fmt.Sprintf("TLS: the certificate of %s is signed by an authority this system does not trust (%s); set tls.ca_file / ZS_TLS_CA_FILE to a PEM file of its CA", target, c.shown(unknownCA))
 	case errors.As(err, &wrongHost):
-		return fmt.Sprintf("TLS: the certificate of %s is not for its host (%v); check the host in ZS_BASE_URL", target, wrongHost)
+		return fmt.Sprintf("TLS: the certificate of %s is not for its host (%s); check the host in ZS_BASE_URL", target, c.shown(wrongHost))
 	case errors.As(err, &invalidCert):
-		return fmt.Sprintf("TLS: the certificate of %s is not valid (%v); the server must renew it, or set tls.ca_file / ZS_TLS_CA_FILE", target, invalidCert)
+		return fmt.Sprintf("TLS: the certificate of %s is not valid (%s); the server must renew it, or set tls.ca_file / ZS_TLS_CA_FILE", target, c.shown(invalidCert))
 	case errors.As(err, &notTLS):
 		return fmt.Sprintf("TLS: %s does not answer in TLS; use http:// in ZS_BASE_URL if the server speaks plain HTTP", target)
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
