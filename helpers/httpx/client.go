@@ -350,8 +350,8 @@ func (c *Client) describe(err error, target string, timeout time.Duration) strin
 		return fmt.Sprintf("target unreachable: connection refused at %s (is ZS_BASE_URL right and the server up?)", target)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("target unreachable: cannot resolve host %q (check ZS_BASE_URL)", dnsErr.Name)
-	case strings.Contains(err.Error(), "server response headers exceeded"):
-		// Go's transport has no error value for it; its text is stable since Go 1.7.
+	case strings.Contains(err.Error(), "server response headers exceeded") || strings.Contains(err.Error(), "response header list larger than"):
+		// Go's transport has no error value for it (HTTP/1 and HTTP/2 each have their text).
 		return fmt.Sprintf("the answer's headers from %s are larger than http.max_header_bytes (%d bytes) allows; raise ZS_MAX_HEADER_BYTES if they are legitimate", target, c.maxHeaderBytes)
 	case errors.As(err, &unknownCA):
 		return fmt.Sprintf("TLS: the certificate of %s is signed by an authority this system does not trust (%s); set tls.ca_file / ZS_TLS_CA_FILE to a PEM file of its CA", target, c.shown(unknownCA))
