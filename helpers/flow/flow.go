@@ -26,10 +26,33 @@ const (
 	RefreshFallback = "refresh-fallback" // the same with the method the server's Allow offers, after a 405
 	MeRefreshed     = "me-refreshed"     // /users/me/ with the refreshed access token
 	RefreshAgain    = "refresh-again"    // a second refresh with the same refresh token
+
+	// Refusals that several clauses judge (what each answer must be, and the content type and
+	// shape of every refusal): walked here, once per run, so that under ginkgo -p too each is
+	// sent once and every process judges the same answer. None names the configured account.
+	CreateMissingField  = "create-missing-field"  // create with {"email":""}
+	CreateMissingEmail  = "create-missing-email"  // create with {"password":""}
+	CreateNotJSON       = "create-not-json"       // create with a body that is not JSON
+	RefreshMissingField = "refresh-missing-field" // refresh with {}
+	RefreshGarbage      = "refresh-garbage"       // refresh with a value that is not a JWS
+	RefreshNotJSON      = "refresh-not-json"      // refresh with a body that is not JSON
 )
 
 // Steps lists every step in order.
-var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain}
+var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain,
+	CreateMissingField, CreateMissingEmail, CreateNotJSON, RefreshMissingField, RefreshGarbage, RefreshNotJSON}
+
+// CreateRefusals and RefreshRefusals are the walked refusals of each endpoint, in order.
+var (
+	CreateRefusals  = []string{CreateMissingField, CreateMissingEmail, CreateNotJSON}
+	RefreshRefusals = []string{RefreshMissingField, RefreshGarbage, RefreshNotJSON}
+)
+
+// GarbageToken is a token that is not a JWS at all.
+const GarbageToken = "not-a-jwt"
+
+// NotJSON is the body of the not-JSON refusals, sent under a JSON content type.
+const NotJSON = "this is not JSON"
 
 // PageAccessToken is the access token printed on the page; it expired in June 2020.
 //
@@ -111,6 +134,14 @@ func Run(ctx context.Context, o Options) *Flow {
 	}
 	w.sendIf(MeRefreshed, newAccess != "", "the refresh issued no access token", cfg.Me, w.auth(newAccess), nil, false)
 	w.sendIf(RefreshAgain, refresh != "", "create issued no refresh token", effective, "", refreshBody, false)
+
+	w.send(CreateMissingField, cfg.Create, "", []byte(`{"email":""}`), false)
+	w.send(CreateMissingEmail, cfg.Create, "", []byte(`{"password":""}`), false)
+	w.send(CreateNotJSON, cfg.Create, "", []byte(NotJSON), false)
+	garbage, _ := json.Marshal(map[string]string{"refresh": GarbageToken})
+	w.send(RefreshMissingField, effective, "", []byte(`{}`), false)
+	w.send(RefreshGarbage, effective, "", garbage, false)
+	w.send(RefreshNotJSON, effective, "", []byte(NotJSON), false)
 	return w.f
 }
 

@@ -79,9 +79,13 @@ func TestEveryCaseHasAClauseAndEveryNegativeClauseACase(t *testing.T) {
 		}
 		covered[c.Clause] = true
 	}
+	// Refusals the flow walks are judged there: by a walked clause, or a family's flow check.
+	for _, c := range append(append([]checks.Clause(nil), Walked...), checks.All...) {
+		covered[c.ID] = true
+	}
 	for _, cl := range cat.Clauses {
 		if cl.Section == "implied: authorisation is required" && !covered[cl.ID] {
-			t.Errorf("clause %s has no negative case", cl.ID)
+			t.Errorf("clause %s has no negative case nor walked clause", cl.ID)
 		}
 	}
 }
@@ -122,12 +126,24 @@ func TestSecretsAndTheAccountStayOutOfTheRequests(t *testing.T) {
 			if c.Fuzz && strings.Contains(wire, ev.Email) {
 				t.Errorf("%s: a malformed body names the configured email", r.Call.Step)
 			}
-			carriesPassword := strings.Contains(wire, ev.Password) || strings.Contains(wire, WrongPassword)
-			if carriesPassword != r.Call.Password {
-				t.Errorf("%s: carries a password %v, marked Password (never retried) %v", r.Call.Step, carriesPassword, r.Call.Password)
+			if logIn := isLogIn(r.Call.Body); logIn != r.Call.Password {
+				t.Errorf("%s: is a log-in (an email and a password) %v, marked Password (never retried) %v", r.Call.Step, logIn, r.Call.Password)
 			}
 		}
 	}
+}
+
+// isLogIn reports whether a body is an object holding an email and a password, both non-empty
+// strings: a request a server takes for a log-in.
+func isLogIn(body []byte) bool {
+	var v map[string]any
+	if json.Unmarshal(body, &v) != nil {
+		return false
+	}
+	email, _ := v["email"].(string)
+	password, _ := v["password"].(string)
+	// DRF trims whitespace: a blank value is an empty one, not a log-in.
+	return strings.TrimSpace(email) != "" && strings.TrimSpace(password) != ""
 }
 
 func headerText(h http.Header) string {
