@@ -13,6 +13,7 @@ var _ = Describe("GET /users/me/", func() {
 		clause(checks.MeShape, `MUST carry "id" as an integer and "email" as a string`)
 		clause(checks.MeFields, `SHOULD carry no fields beyond "id" and "email"`)
 		clause(checks.MeIdentity, "MUST name the token's user: id = user_id, email = the log-in email")
+		clause(checks.MeJSON, "MUST answer with a JSON content type")
 	})
 	Context("without an Authorization header", func() {
 		clause(checks.MeAnonRefused, "MUST refuse with 401 or 403")
@@ -23,5 +24,10 @@ var _ = Describe("GET /users/me/", func() {
 	})
 	Context("with the refresh token in place of the access token", func() {
 		clause(checks.MeRefreshAsAccess, "MUST refuse with 401 or 403")
+	})
+	Context("refusing no token, the page's expired token and a refresh token", func() {
+		clause(checks.MeRefusalJSON, "SHOULD carry a JSON body under a JSON content type in every refusal")
+		clause(checks.MeErrorShape, `SHOULD word every refusal as DRF does: {"detail": a string}`)
+		clause(checks.MeRefusalConsistent, "SHOULD refuse all three with one status (all 401 or all 403)")
 	})
 })
