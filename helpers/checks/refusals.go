@@ -19,16 +19,12 @@ var (
 	RefreshJSON         = Clause{ID: "REFRESH-JSON", Check: refreshJSON}
 	CreateRefusalJSON   = Clause{ID: "CREATE-REFUSAL-JSON", Check: refusalJSON(flow.CreateRefusals...)}
 	CreateErrorShape    = Clause{ID: "CREATE-ERROR-SHAPE", Check: errorShape(drfError, flow.CreateRefusals...)}
-	MeRefusalJSON       = Clause{ID: "ME-REFUSAL-JSON", Check: refusalJSON(meRefusals...)}
-	MeErrorShape        = Clause{ID: "ME-ERROR-SHAPE", Check: errorShape(drfDetail, meRefusals...)}
+	MeRefusalJSON       = Clause{ID: "ME-REFUSAL-JSON", Check: refusalJSON(flow.MeRefusals...)}
+	MeErrorShape        = Clause{ID: "ME-ERROR-SHAPE", Check: errorShape(drfDetail, flow.MeRefusals...)}
 	MeRefusalConsistent = Clause{ID: "ME-REFUSAL-CONSISTENT", Check: meRefusalConsistent}
 	RefreshRefusalJSON  = Clause{ID: "REFRESH-REFUSAL-JSON", Check: refusalJSON(flow.RefreshRefusals...)}
 	RefreshErrorShape   = Clause{ID: "REFRESH-ERROR-SHAPE", Check: errorShape(drfError, flow.RefreshRefusals...)}
 )
-
-// meRefusals are the refusals of /users/me/ the flow walks: no token, an expired one, one of the
-// wrong type.
-var meRefusals = []string{flow.MeAnonymous, flow.MeExampleToken, flow.MeRefreshToken}
 
 // successJSON judges "the success answer is sent with a JSON content type"; an error answer is
 // the status clause's to report.
@@ -179,7 +175,7 @@ func drfError(body []byte) string {
 }
 
 func meRefusalConsistent(f *flow.Flow, e Env) Result {
-	answers, r := refusals(f, meRefusals)
+	answers, r := refusals(f, flow.MeRefusals)
 	if r != nil {
 		return *r
 	}

@@ -102,21 +102,6 @@ var CreateNoEnumeration = Case{
 	Judge: SameAnswer,
 }
 
-var CreateContentType = Case{
-	Clause: "CREATE-CONTENT-TYPE",
-	Build: func(ev Evidence) ([]Request, error) {
-		// The right credentials, or a server that parses any content type as JSON would only
-		// refuse a bad log-in and pass unnoticed.
-		if ev.Password == "" {
-			return nil, errors.New("no password to send (target.password, ZS_PASSWORD)")
-		}
-		c := ev.logIn("create-content-type", ev.Email, ev.Password)
-		c.Header.Set("Content-Type", "text/plain")
-		return one(c), nil
-	},
-	Judge: clientErrorNoToken,
-}
-
 var CreateOversized = Case{
 	Clause: "CREATE-OVERSIZED",
 	Build: func(ev Evidence) ([]Request, error) {
@@ -154,14 +139,6 @@ var MeLowercaseScheme = Case{
 			return nil, fmt.Errorf("the configured scheme %q has no letters to change the case of", ev.Scheme)
 		}
 		return meWith(ev, "me-lowercase-scheme", func(access string) (string, error) { return other + " " + access, nil })
-	},
-	Judge: refusedEach,
-}
-
-var MeSchemeOnly = Case{
-	Clause: "ME-SCHEME-ONLY",
-	Build: func(ev Evidence) ([]Request, error) {
-		return one(ev.me("me-scheme-only", ev.Scheme)), nil
 	},
 	Judge: refusedEach,
 }
@@ -428,14 +405,14 @@ func MalformedStep(prefix string, i int) string { return fmt.Sprintf("%s-%02d", 
 func Cases() []Case {
 	return []Case{
 		CreateWrongPassword, CreateUnknownEmail, CreateNoEnumeration,
-		CreateContentType, CreateOversized, CreateMalformed,
+		CreateOversized, CreateMalformed,
 		CreateNullField, CreateWrongType, CreateLongField, CreateLongBoth, CreateBlankFields,
-		MeBearer, MeLowercaseScheme, MeSchemeOnly, MeExtraParts, MeGarbage, MeTampered,
+		MeBearer, MeLowercaseScheme, MeExtraParts, MeGarbage, MeTampered,
 		MeSigStripped, MeAlgNone, MeAlgChanged, MeAlgChangedSigned, MeExpiredSigned, MeNbfFuture,
 		MeMissingClaim, MeEmptyHeader, MeLongHeader, MeLongerHeader,
 		RefreshWithAccess, RefreshTampered, RefreshExpiredExample,
 		RefreshExpiredSigned, RefreshMalformed,
 		RefreshEmptyField, RefreshBlankField, RefreshNullField, RefreshWrongType, RefreshWrongTypeObject,
-		RefreshLongField, RefreshContentType, RefreshOversized,
+		RefreshLongField, RefreshOversized,
 	}
 }

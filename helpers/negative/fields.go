@@ -135,21 +135,6 @@ var RefreshLongField = Case{
 	Judge: clientErrorNoToken,
 }
 
-// RefreshContentType sends the refresh token that would succeed, or a server that parses any
-// content type as JSON would only refuse a bad token and pass unnoticed.
-var RefreshContentType = Case{
-	Clause: "REFRESH-CONTENT-TYPE",
-	Build: func(ev Evidence) ([]Request, error) {
-		if err := ev.needRefresh(); err != nil {
-			return nil, err
-		}
-		c := ev.refreshWith("refresh-content-type", ev.Refresh)
-		c.Header.Set("Content-Type", "text/plain")
-		return one(c), nil
-	},
-	Judge: clientErrorNoToken,
-}
-
 var RefreshOversized = Case{
 	Clause: "REFRESH-OVERSIZED",
 	Build: func(ev Evidence) ([]Request, error) {

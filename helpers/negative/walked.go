@@ -12,13 +12,17 @@ import (
 var (
 	CreateMissingField  = walked("CREATE-MISSING-FIELD", Each(FieldErrors("email", "password")), flow.CreateMissingField, flow.CreateMissingEmail)
 	CreateNotJSON       = walked("CREATE-NOT-JSON", clientErrorNoToken, flow.CreateNotJSON)
+	CreateContentType   = walked("CREATE-CONTENT-TYPE", clientErrorNoToken, flow.CreateContentType)
+	MeSchemeOnly        = walked("ME-SCHEME-ONLY", refusedEach, flow.MeSchemeOnly)
 	RefreshMissingField = walked("REFRESH-MISSING-FIELD", Each(FieldErrors("refresh")), flow.RefreshMissingField)
 	RefreshGarbage      = walked("REFRESH-GARBAGE", unauthorizedNoToken, flow.RefreshGarbage)
 	RefreshNotJSON      = walked("REFRESH-NOT-JSON", clientErrorNoToken, flow.RefreshNotJSON)
+	RefreshContentType  = walked("REFRESH-CONTENT-TYPE", clientErrorNoToken, flow.RefreshContentType)
 )
 
 // Walked lists the refusal clauses judged on the flow's walked refusals.
-var Walked = []checks.Clause{CreateMissingField, CreateNotJSON, RefreshMissingField, RefreshGarbage, RefreshNotJSON}
+var Walked = []checks.Clause{CreateMissingField, CreateNotJSON, CreateContentType, MeSchemeOnly,
+	RefreshMissingField, RefreshGarbage, RefreshNotJSON, RefreshContentType}
 
 // walked judges the answers to the given flow steps: a step the flow did not send skips the
 // clause with the flow's reason (a replay that lacks it), an unanswered one fails it.

@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/zonesmart/jwt-conformance/helpers/checks"
+	"github.com/zonesmart/jwt-conformance/helpers/negative"
 )
 
 // "Using the access token": GET /users/me/ with Authorization: JWT <access>.
@@ -25,9 +26,12 @@ var _ = Describe("GET /users/me/", func() {
 	Context("with the refresh token in place of the access token", func() {
 		clause(checks.MeRefreshAsAccess, "MUST refuse with 401 or 403")
 	})
-	Context("refusing no token, the page's expired token and a refresh token", func() {
+	Context("with Authorization: JWT and no token", func() {
+		clause(negative.MeSchemeOnly, "MUST refuse with 401 or 403")
+	})
+	Context("refusing no token, the page's expired token, a refresh token and the scheme alone", func() {
 		clause(checks.MeRefusalJSON, "SHOULD carry a JSON body under a JSON content type in every refusal")
 		clause(checks.MeErrorShape, `SHOULD word every refusal as DRF does: {"detail": a string}`)
-		clause(checks.MeRefusalConsistent, "SHOULD refuse all three with one status (all 401 or all 403)")
+		clause(checks.MeRefusalConsistent, "SHOULD refuse all four with one status (all 401 or all 403)")
 	})
 })
