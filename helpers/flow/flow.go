@@ -1,6 +1,8 @@
 // Package flow walks the page's happy path once per run: log in, use the access token, refresh
-// and use the new token, plus the few refusals that need no extra log-in. Every exchange is kept
-// so that each clause is judged on the same evidence, and the run logs in exactly once.
+// and use the new token, plus the refusals that several clauses judge (each kind of mistake
+// whose answer's status, content type and error shape are all judged). Every exchange is kept
+// so that each clause is judged on the same evidence, each of these requests is sent once a
+// run, and the run logs in exactly once.
 package flow
 
 import (
