@@ -123,7 +123,7 @@ func TestSecretsAndTheAccountStayOutOfTheRequests(t *testing.T) {
 			if strings.Contains(wire, testKey) {
 				t.Errorf("%s: carries the signing key", r.Call.Step)
 			}
-			if c.Fuzz && strings.Contains(wire, ev.Email) {
+			if strings.Contains(wire, ev.Email) && !isLogIn(r.Call.Body) {
 				t.Errorf("%s: a malformed body names the configured email", r.Call.Step)
 			}
 			if logIn := isLogIn(r.Call.Body); logIn != r.Call.Password {
