@@ -93,6 +93,8 @@ var All = []Clause{
 	MeStatus, MeShape, MeFields, MeIdentity, MeAnonRefused, MeAnonChallenge, MeExpiredExample, MeRefreshAsAccess,
 	RefreshMethod, RefreshStatus, RefreshShape, RefreshFields, RefreshJTIFresh, RefreshIdentity,
 	RefreshLifetime, RefreshAccessWorks, RefreshReusable,
+	MeJSON, RefreshJSON, CreateRefusalJSON, CreateErrorShape, MeRefusalJSON, MeErrorShape, MeRefusalConsistent,
+	RefreshRefusalJSON, RefreshErrorShape,
 }
 
 // For returns the clause with the given ID, for tools that start from a catalogue ID.

@@ -324,6 +324,8 @@ func (r *run) beforeSpec(labels []string) {
 		skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
 	case slices.Contains(labels, negative.LabelLockoutRisk) && !r.cfg.WrongCredentials:
 		skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
+	case slices.Contains(labels, negative.LabelExhaustive) && !r.cfg.Exhaustive:
+		skip("sends a request beyond the default run's: enabled by safety.exhaustive (ZS_EXHAUSTIVE=true)")
 	case keyed && r.fixtures != nil && r.signaturesRedacted():
 		// A recording's replay carries no real signature (each became REDACTED), so keyed specs,
 		// which verify or mint signatures, skip there instead of failing.
