@@ -63,7 +63,7 @@ offline: build ## the suite on the page's examples, whatever ZS_* the shell has
 	@mkdir -p $(REPORTS)
 	env $(NO_ZS) ./$(SUITE_BIN) $(call suite-flags,$(REPORTS))
 
-requests: ## print the HTTP request count of a full online run against the replica (budget: 40)
+requests: ## print the HTTP request count of a full online run against the replica (budget: 60)
 	@$(GO) test -count=1 -run TestRequestEconomy -v ./selftest/replica/ | grep -E 'full online run|skipped|FAIL|^ok'
 
 # The redactor's seed corpus (testdata/fuzz) runs with the unit tests; this goes beyond it for a

@@ -58,6 +58,7 @@ type Env struct {
 	AccessLifetime  time.Duration
 	RefreshLifetime time.Duration
 	Skew            time.Duration
+	MaxServerOffset time.Duration // clock.max_server_offset: the most the server's Date widens a window
 	Scheme          string
 	Algorithm       string
 	RefreshMethod   string
@@ -104,6 +105,8 @@ var All = []Clause{
 	MeStatus, MeShape, MeFields, MeIdentity, MeAnonRefused, MeAnonChallenge, MeExpiredExample, MeRefreshAsAccess,
 	RefreshMethod, RefreshStatus, RefreshShape, RefreshFields, RefreshJTIFresh, RefreshIdentity,
 	RefreshLifetime, RefreshAccessWorks, RefreshReusable,
+	MeJSON, RefreshJSON, CreateRefusalJSON, CreateErrorShape, MeRefusalJSON, MeErrorShape, MeRefusalConsistent,
+	RefreshRefusalJSON, RefreshErrorShape,
 }
 
 // For returns the clause with the given ID, for tools that start from a catalogue ID.
@@ -208,11 +211,14 @@ func statusAndJSON(ex *httpx.Exchange, want int) Result {
 	return pass(ex.Step)
 }
 
+// shownHeader bounds a header value quoted in a finding: a server may send 64 KiB of one.
+const shownHeader = 80
+
 func jsonContentType(ex *httpx.Exchange) string {
 	ct := ex.Header("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return fmt.Sprintf("Content-Type is %q, expected application/json", ct)
+		return fmt.Sprintf("Content-Type is %q, expected application/json", httpx.Clip(ct, shownHeader))
 	}
 	return ""
 }

@@ -2,8 +2,11 @@ package checks
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,6 +87,79 @@ func retoken(t *testing.T, raw string, mutate func(h, c map[string]any)) func(st
 		}
 		return strings.ReplaceAll(doc, raw, altered)
 	}
+}
+
+// refusalFixture is one walked refusal as a fixture, with the answer the real stack gives it.
+type refusalFixture struct {
+	step, method, path, auth, contentType string
+	body                                  string // the request body: JSON, or text when not JSON
+	status                                int
+	answerType, answer                    string
+	challenge                             string // WWW-Authenticate, when the answer carries one
+}
+
+// realRefusals are the flow's walked refusals as the replica of the real stack answers them.
+func realRefusals() []refusalFixture {
+	const create, me, refresh = "/v1/zonesmart/auth/jwt/create/", "/users/me/", "/auth/jwt/refresh/"
+	const js = "application/json"
+	return []refusalFixture{
+		{"me-anonymous", "GET", me, "", js, "", 401, js, `{"detail":"Authentication credentials were not provided."}`, `JWT realm="api"`},
+		{"me-example-token", "GET", me, "JWT " + pageAccess, js, "", 401, js, `{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"message":"Token is invalid or expired"}]}`, ""},
+		{"me-refresh-token", "GET", me, "JWT " + pageRefresh, js, "", 401, js, `{"detail":"Given token not valid for any token type","code":"token_not_valid"}`, ""},
+		{"create-missing-field", "POST", create, "", js, `{"email":""}`, 400, js, `{"email":["This field may not be blank."],"password":["This field is required."]}`, ""},
+		{"create-missing-email", "POST", create, "", js, `{"password":""}`, 400, js, `{"email":["This field is required."],"password":["This field may not be blank."]}`, ""},
+		{"create-not-json", "POST", create, "", js, "this is not JSON", 400, js, `{"detail":"JSON parse error - Expecting value: line 1 column 1 (char 0)"}`, ""},
+		{"create-content-type", "POST", create, "", "text/plain", `{"email":"admin@zonesmart.ru","password":"4815162342"}`, 415, js, `{"detail":"Unsupported media type \"text/plain\" in request."}`, ""},
+		{"me-scheme-only", "GET", me, "JWT", js, "", 401, js, `{"detail":"Authorization header must contain two space-delimited values","code":"bad_authorization_header"}`, ""},
+		{"refresh-missing-field", "GET", refresh, "", js, `{}`, 400, js, `{"refresh":["This field is required."]}`, ""},
+		{"refresh-garbage", "GET", refresh, "", js, `{"refresh":"not-a-jwt"}`, 401, js, `{"detail":"Token is invalid or expired","code":"token_not_valid"}`, ""},
+		{"refresh-not-json", "GET", refresh, "", js, "this is not JSON", 400, js, `{"detail":"JSON parse error - Expecting value: line 1 column 1 (char 0)"}`, ""},
+		{"refresh-content-type", "GET", refresh, "", "text/plain", `{"refresh":"` + pageRefresh + `"}`, 415, js, `{"detail":"Unsupported media type \"text/plain\" in request."}`, ""},
+	}
+}
+
+// withRefusals adds the walked refusals to the page's examples, each as the real stack answers
+// it unless alter changes it.
+func withRefusals(alter func(r *refusalFixture)) func(string) string {
+	return func(doc string) string {
+		var b strings.Builder
+		b.WriteString(strings.TrimRight(doc, "\n") + "\n")
+		for _, r := range realRefusals() {
+			if alter != nil {
+				alter(&r)
+			}
+			fmt.Fprintf(&b, "\n  - step: %s\n    request:\n      method: %s\n      path: %s\n      headers:\n        Content-Type: %s\n", r.step, r.method, r.path, r.contentType)
+			if r.auth != "" {
+				fmt.Fprintf(&b, "        Authorization: %s\n", r.auth)
+			}
+			switch {
+			case r.body == "":
+			case json.Valid([]byte(r.body)):
+				fmt.Fprintf(&b, "      body: %s\n", r.body)
+			default:
+				fmt.Fprintf(&b, "      body_text: %q\n", r.body)
+			}
+			fmt.Fprintf(&b, "    response:\n      status: %d\n      headers:\n        Content-Type: %s\n", r.status, r.answerType)
+			if r.challenge != "" {
+				fmt.Fprintf(&b, "        WWW-Authenticate: %s\n", strconv.Quote(r.challenge))
+			}
+			if json.Valid([]byte(r.answer)) {
+				fmt.Fprintf(&b, "      body: %s\n", r.answer)
+			} else {
+				fmt.Fprintf(&b, "      body_text: %q\n", r.answer)
+			}
+		}
+		return b.String()
+	}
+}
+
+// oneRefusal alters the walked refusal of one step.
+func oneRefusal(step string, alter func(r *refusalFixture)) func(string) string {
+	return withRefusals(func(r *refusalFixture) {
+		if r.step == step {
+			alter(r)
+		}
+	})
 }
 
 func replace(old, new string) func(string) string {
@@ -196,6 +272,25 @@ func TestAlteredExamplesFailExactlyTheirClause(t *testing.T) {
 		}, []string{"ME-STATUS"}},
 		{"me has an extra field (a SHOULD)", replace("        id: 1", "        id: 1\n        phone: null"), []string{"ME-FIELDS"}},
 		{"refresh answer has an extra field (a SHOULD)", func(doc string) string { return doc + "        refresh: rotated\n" }, []string{"REFRESH-FIELDS"}},
+		{"me answers text/html", func(doc string) string {
+			i := strings.Index(doc, "step: me")
+			return doc[:i] + strings.Replace(doc[i:], "Content-Type: application/json\n      body:\n        id: 1", "Content-Type: text/html\n      body:\n        id: 1", 1)
+		}, []string{"ME-JSON"}},
+		{"refresh answers text/html", func(doc string) string {
+			i := strings.Index(doc, "step: refresh")
+			return doc[:i] + strings.Replace(doc[i:], "      headers:\n        Content-Type: application/json\n      body:\n        access", "      headers:\n        Content-Type: text/html\n      body:\n        access", 1)
+		}, []string{"REFRESH-JSON"}},
+		{"the real stack's refusals", withRefusals(nil), nil},
+		{"a refresh token refused with 403, the rest with 401 (a SHOULD)", oneRefusal("me-refresh-token", func(r *refusalFixture) { r.status = 403 }), []string{"ME-REFUSAL-CONSISTENT"}},
+		{"me refuses no token as text/html (a SHOULD)", oneRefusal("me-anonymous", func(r *refusalFixture) { r.answerType = "text/html" }), []string{"ME-REFUSAL-JSON"}},
+		{"me words a refusal {error} (a SHOULD)", oneRefusal("me-scheme-only", func(r *refusalFixture) { r.answer = `{"error":"bad header"}` }), []string{"ME-ERROR-SHAPE"}},
+		{"create refuses a body that is not JSON as text/html (a SHOULD)", oneRefusal("create-not-json", func(r *refusalFixture) { r.answerType = "text/html" }), []string{"CREATE-REFUSAL-JSON"}},
+		{"create refuses text/plain with an HTML page (a SHOULD)", oneRefusal("create-content-type", func(r *refusalFixture) { r.answerType, r.answer = "text/html", "<h1>Unsupported</h1>" }), []string{"CREATE-REFUSAL-JSON", "CREATE-ERROR-SHAPE"}},
+		{"create lists field errors its own way (a SHOULD)", oneRefusal("create-missing-email", func(r *refusalFixture) {
+			r.answer = `{"errors":[{"field":"email","message":"required"},{"field":"password","message":"blank"}]}`
+		}), []string{"CREATE-ERROR-SHAPE"}},
+		{"refresh refuses garbage as text/html (a SHOULD)", oneRefusal("refresh-garbage", func(r *refusalFixture) { r.answerType = "text/html" }), []string{"REFRESH-REFUSAL-JSON"}},
+		{"refresh's detail is not a string (a SHOULD)", oneRefusal("refresh-not-json", func(r *refusalFixture) { r.answer = `{"detail":{"parse":"error"}}` }), []string{"REFRESH-ERROR-SHAPE"}},
 		{"refresh by GET answers 405, POST works", func(doc string) string {
 			i := strings.Index(doc, "step: refresh")
 			tail := strings.Replace(doc[i:], "status: 200", "status: 405", 1)

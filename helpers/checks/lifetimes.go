@@ -54,12 +54,12 @@ func refreshLifetime(f *flow.Flow, e Env) Result {
 }
 
 // clockOf returns the issue window of an exchange, or false when it carries no time (the page's
-// examples).
+// examples). The server's Date widens it by at most clock.max_server_offset.
 func clockOf(ex *httpx.Exchange, e Env) (timing.Window, bool) {
 	if ex == nil || ex.Sent.IsZero() {
 		return timing.Window{}, false
 	}
-	return timing.Around(ex.Sent, ex.Received, ex.Date(), e.Skew), true
+	return timing.Around(ex.Sent, ex.Received, ex.Date(), e.Skew, e.MaxServerOffset), true
 }
 
 func lifetime(label string, want func(Env) time.Duration) Check {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
+	"github.com/zonesmart/jwt-conformance/helpers/httpx"
 	"github.com/zonesmart/jwt-conformance/helpers/tokens"
 )
 
@@ -109,7 +110,7 @@ func challenge(ex interface {
 	h := ex.Header("WWW-Authenticate")
 	first, _, _ := strings.Cut(strings.TrimSpace(h), " ")
 	if !strings.EqualFold(first, scheme) {
-		problems = append(problems, "WWW-Authenticate is "+show(h)+", expected a challenge naming "+scheme)
+		problems = append(problems, "WWW-Authenticate is "+show(httpx.Clip(h, shownHeader))+", expected a challenge naming "+scheme)
 	}
 	if len(problems) > 0 {
 		return fail([]string{flow.MeAnonymous}, "%s", join(problems))

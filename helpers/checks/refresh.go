@@ -34,7 +34,7 @@ func refreshMethod(f *flow.Flow, e Env) Result {
 			allow = "(no Allow header)"
 		}
 		return fail([]string{flow.Refresh}, "%s %s answered %s, Allow: %s. The page documents GET with a JSON body; if the server is meant to take another method, set endpoints.refresh.method (ZS_REFRESH_METHOD) to it, or waive REFRESH-METHOD",
-			ex.Request.Method, pathOf(ex.Request.URL), ex.Summary(), allow)
+			ex.Request.Method, pathOf(ex.Request.URL), ex.Summary(), httpx.Clip(allow, shownHeader))
 	}
 	return pass(flow.Refresh)
 }

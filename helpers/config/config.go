@@ -61,6 +61,8 @@ type Config struct {
 	WrongCredentials      bool
 	WrongPasswordAttempts int
 	MalformedBodies       int
+	// Exhaustive sends the extra requests of the exhaustive label beyond the default run's.
+	Exhaustive bool
 
 	Strict     bool
 	Waivers    []Waiver

@@ -72,6 +72,7 @@ var Keys = []Key{
 	boolKey("safety.wrong_credentials", "ZS_WRONG_CREDENTIALS", "true", "false: never send a wrong password (the lockout-risk specs skip)", func(c *Config) *bool { return &c.WrongCredentials }),
 	numberKey("safety.wrong_password_attempts", "ZS_WRONG_PASSWORD_ATTEMPTS", "2", "most wrong-password log-ins one run may send", 0, 5, func(c *Config) *int { return &c.WrongPasswordAttempts }),
 	numberKey("safety.malformed_bodies", "ZS_MALFORMED_BODIES", "1", "malformed bodies sent to create and to refresh, each: the family's first; 50 sends them all", 0, 50, func(c *Config) *int { return &c.MalformedBodies }),
+	boolKey("safety.exhaustive", "ZS_EXHAUSTIVE", "false", "true: also send the exhaustive specs' extra requests (more mistakes per field, a 16 KiB header)", func(c *Config) *bool { return &c.Exhaustive }),
 	boolKey("strict", "ZS_STRICT", "false", "true: SHOULD findings fail the run too", func(c *Config) *bool { return &c.Strict }),
 	{Path: "reports.dir", Env: "ZS_REPORTS_DIR", Default: "reports", Type: "path", Doc: "where the reports are written (relative: to the module root inside this source tree, else the working directory)", set: func(c *Config, v string) string {
 		if strings.TrimSpace(v) == "" {

@@ -6,9 +6,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
+
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
 )
 
 // The three things a run can test.
@@ -34,21 +35,11 @@ func (c *Config) Mode() string {
 func (c *Config) Describe() string {
 	switch c.Mode() {
 	case ModeLive:
-		return fmt.Sprintf("live: %s as %s", displayURL(c.BaseURL), c.Email)
+		return fmt.Sprintf("live: %s as %s", redact.URL(c.BaseURL), c.Email)
 	case ModeReplay:
 		return "replay: the fixtures in " + c.Fixtures
 	}
 	return "page: the page's own examples (offline)"
-}
-
-// displayURL is a URL without its userinfo, which Load refuses but a hand-built Config may hold.
-func displayURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil {
-		return withoutUserinfo(v)
-	}
-	u.User = nil
-	return u.String()
 }
 
 // Warnings are the settings a run must name each time it starts, because they weaken what the
@@ -136,7 +127,7 @@ func (c *Config) Effective() []Setting {
 		case k.Secret && v != "":
 			v = "***"
 		case k.Path == "target.base_url":
-			v = mask(displayURL(v), secrets)
+			v = mask(redact.URL(v), secrets)
 		default:
 			v = mask(v, secrets)
 		}

@@ -1,6 +1,9 @@
 package coverage
 
 import (
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -159,5 +162,35 @@ func TestEndpointFamilyAndCount(t *testing.T) {
 	}
 	if got := m.Fields[0].Cells["missing"].String(); got != "n/a: a reason" {
 		t.Errorf("String: %q", got)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the README's coverage table from matrix.yaml")
+
+// The README's coverage table is generated from the matrix; -update rewrites it.
+func TestReadmeCoverageTableIsTheMatrix(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, _ := filepath.Abs(filepath.Join("..", "..", "README.md"))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- coverage-table:begin (generated from helpers/coverage/matrix.yaml: go test ./helpers/coverage -run ReadmeCoverage -update) -->\n", "<!-- coverage-table:end -->"
+	text := string(data)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no %q ... %q markers", begin, end)
+	}
+	if got, want := text[i+len(begin):j], m.MarkdownTable(); got != want {
+		if *update {
+			if err := os.WriteFile(path, []byte(text[:i+len(begin)]+want+text[j:]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("README.md's coverage table differs from matrix.yaml; run go test ./helpers/coverage -run ReadmeCoverage -update\n got:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -1,6 +1,8 @@
 // Package flow walks the page's happy path once per run: log in, use the access token, refresh
-// and use the new token, plus the few refusals that need no extra log-in. Every exchange is kept
-// so that each clause is judged on the same evidence, and the run logs in exactly once.
+// and use the new token, plus the refusals that several clauses judge (each kind of mistake
+// whose answer's status, content type and error shape are all judged). Every exchange is kept
+// so that each clause is judged on the same evidence, each of these requests is sent once a
+// run, and the run logs in exactly once.
 package flow
 
 import (
@@ -26,10 +28,40 @@ const (
 	RefreshFallback = "refresh-fallback" // the same with the method the server's Allow offers, after a 405
 	MeRefreshed     = "me-refreshed"     // /users/me/ with the refreshed access token
 	RefreshAgain    = "refresh-again"    // a second refresh with the same refresh token
+
+	// Refusals that several clauses judge (what each answer must be, and the content type and
+	// shape of every refusal): walked here, once per run, so that under ginkgo -p too each is
+	// sent once and every process judges the same answer. Only create-content-type names the
+	// configured account: with the right password, or a server that parses any content type
+	// as JSON would only refuse a bad log-in and pass unnoticed; it is never retried.
+	CreateMissingField  = "create-missing-field"  // create with {"email":""}
+	CreateMissingEmail  = "create-missing-email"  // create with {"password":""}
+	CreateNotJSON       = "create-not-json"       // create with a body that is not JSON
+	CreateContentType   = "create-content-type"   // the right credentials as text/plain
+	MeSchemeOnly        = "me-scheme-only"        // /users/me/ with Authorization: JWT and no token
+	RefreshMissingField = "refresh-missing-field" // refresh with {}
+	RefreshGarbage      = "refresh-garbage"       // refresh with a value that is not a JWS
+	RefreshNotJSON      = "refresh-not-json"      // refresh with a body that is not JSON
+	RefreshContentType  = "refresh-content-type"  // the refresh token as text/plain
 )
 
 // Steps lists every step in order.
-var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain}
+var Steps = []string{Create, Me, MeAnonymous, MeExampleToken, MeRefreshToken, Refresh, RefreshFallback, MeRefreshed, RefreshAgain,
+	CreateMissingField, CreateMissingEmail, CreateNotJSON, CreateContentType, MeSchemeOnly,
+	RefreshMissingField, RefreshGarbage, RefreshNotJSON, RefreshContentType}
+
+// CreateRefusals and RefreshRefusals are the walked refusals of each endpoint, in order.
+var (
+	CreateRefusals  = []string{CreateMissingField, CreateMissingEmail, CreateNotJSON, CreateContentType}
+	MeRefusals      = []string{MeAnonymous, MeExampleToken, MeRefreshToken, MeSchemeOnly}
+	RefreshRefusals = []string{RefreshMissingField, RefreshGarbage, RefreshNotJSON, RefreshContentType}
+)
+
+// GarbageToken is a token that is not a JWS at all.
+const GarbageToken = "not-a-jwt"
+
+// NotJSON is the body of the not-JSON refusals, sent under a JSON content type.
+const NotJSON = "this is not JSON"
 
 // PageAccessToken is the access token printed on the page; it expired in June 2020.
 //
@@ -111,6 +143,21 @@ func Run(ctx context.Context, o Options) *Flow {
 	}
 	w.sendIf(MeRefreshed, newAccess != "", "the refresh issued no access token", cfg.Me, w.auth(newAccess), nil, false)
 	w.sendIf(RefreshAgain, refresh != "", "create issued no refresh token", effective, "", refreshBody, false)
+
+	w.send(CreateMissingField, cfg.Create, "", []byte(`{"email":""}`), false)
+	w.send(CreateMissingEmail, cfg.Create, "", []byte(`{"password":""}`), false)
+	w.send(CreateNotJSON, cfg.Create, "", []byte(NotJSON), false)
+	w.sendAs(CreateContentType, cfg.Create, body, true)
+	w.send(MeSchemeOnly, cfg.Me, cfg.Scheme, nil, false)
+	garbage, _ := json.Marshal(map[string]string{"refresh": GarbageToken})
+	w.send(RefreshMissingField, effective, "", []byte(`{}`), false)
+	w.send(RefreshGarbage, effective, "", garbage, false)
+	w.send(RefreshNotJSON, effective, "", []byte(NotJSON), false)
+	if refresh != "" {
+		w.sendAs(RefreshContentType, effective, refreshBody, false)
+	} else {
+		w.f.NotSent[RefreshContentType] = "not sent: create issued no refresh token"
+	}
 	return w.f
 }
 
@@ -125,14 +172,23 @@ func (w *walker) sendIf(step string, ok bool, why string, ep config.Endpoint, au
 }
 
 func (w *walker) send(step string, ep config.Endpoint, auth string, body []byte, password bool) *httpx.Exchange {
-	if w.o.Recorded != nil && !w.o.Recorded(step) {
-		w.f.NotSent[step] = fmt.Sprintf("not replayed: the fixtures record no %q exchange (the page does not show one; record a live server with make record, or run against one with ZS_BASE_URL)", step)
-		return nil
-	}
 	// Every documented request carries Content-Type: application/json, GETs included.
 	h := http.Header{"Content-Type": {"application/json"}}
 	if auth != "" {
 		h.Set("Authorization", auth)
+	}
+	return w.sendWith(step, ep, h, body, password)
+}
+
+// sendAs sends a body that would succeed under a content type the page does not use.
+func (w *walker) sendAs(step string, ep config.Endpoint, body []byte, password bool) *httpx.Exchange {
+	return w.sendWith(step, ep, http.Header{"Content-Type": {"text/plain"}}, body, password)
+}
+
+func (w *walker) sendWith(step string, ep config.Endpoint, h http.Header, body []byte, password bool) *httpx.Exchange {
+	if w.o.Recorded != nil && !w.o.Recorded(step) {
+		w.f.NotSent[step] = fmt.Sprintf("not replayed: the fixtures record no %q exchange (the page does not show one; record a live server with make record, or run against one with ZS_BASE_URL)", step)
+		return nil
 	}
 	ex := w.o.Client.Do(w.ctx, httpx.Call{Step: step, Method: ep.Method, Path: ep.Path, Header: h, Body: body, Password: password})
 	w.f.Exchanges[step] = ex

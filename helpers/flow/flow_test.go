@@ -27,6 +27,16 @@ func upstreamLike(calls map[string]int) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
 		case "/v1/zonesmart/auth/jwt/create/":
+			if r.Header.Get("Content-Type") != "application/json" {
+				w.WriteHeader(415)
+				return
+			}
+			var creds map[string]any
+			if json.NewDecoder(r.Body).Decode(&creds) != nil || creds["email"] == nil || creds["password"] == nil {
+				w.WriteHeader(400)
+				return
+			}
+			calls["log-in"]++
 			_ = json.NewEncoder(w).Encode(map[string]string{"refresh": "r.r.r", "access": "a.a.a"})
 		case "/auth/jwt/refresh/":
 			if r.Method != "POST" {
@@ -50,7 +60,7 @@ func TestOneLogInAndTheFallbackAfter405(t *testing.T) {
 	srv := httptest.NewServer(upstreamLike(calls))
 	defer srv.Close()
 	f := Run(context.Background(), Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw", Target: srv.URL})
-	if calls["POST /v1/zonesmart/auth/jwt/create/"] != 1 {
+	if calls["log-in"] != 1 {
 		t.Fatalf("the flow must log in exactly once: %v", calls)
 	}
 	if f.Exchanges[Refresh].Status() != 405 || f.Exchanges[RefreshFallback].Status() != 200 || f.Refreshed() != f.Exchanges[RefreshFallback] {
@@ -67,6 +77,39 @@ func TestOneLogInAndTheFallbackAfter405(t *testing.T) {
 	}
 	if len(f.Tokens()) == 0 {
 		t.Fatal("tokens not collected for redaction")
+	}
+}
+
+// The walked refusals: what each sends, and that only the text/plain log-in carries the
+// password (never retried) besides the log-in itself.
+func TestWalkedRefusals(t *testing.T) {
+	calls := map[string]int{}
+	srv := httptest.NewServer(upstreamLike(calls))
+	defer srv.Close()
+	f := Run(context.Background(), Options{Client: httpx.New(srv.URL, time.Second), Config: defaults(t), Email: "a@b", Password: "pw", Target: srv.URL})
+	for step, want := range map[string]string{
+		CreateMissingField: `{"email":""}`, CreateMissingEmail: `{"password":""}`, CreateNotJSON: NotJSON,
+		CreateContentType: `{"email":"a@b","password":"pw"}`, RefreshMissingField: `{}`,
+		RefreshGarbage: `{"refresh":"not-a-jwt"}`, RefreshNotJSON: NotJSON, RefreshContentType: `{"refresh":"r.r.r"}`,
+	} {
+		ex := f.Exchanges[step]
+		if ex == nil || string(ex.Request.Body) != want {
+			t.Errorf("%s: sent %v, want body %s", step, ex, want)
+			continue
+		}
+		textPlain := step == CreateContentType || step == RefreshContentType
+		if ct := ex.Request.Header.Get("Content-Type"); (ct == "text/plain") != textPlain {
+			t.Errorf("%s: Content-Type %q", step, ct)
+		}
+		if ex.Request.Method != "POST" && step != CreateContentType && step != CreateMissingField && step != CreateMissingEmail && step != CreateNotJSON {
+			t.Errorf("%s: the refusals of refresh use the method that works, got %s", step, ex.Request.Method)
+		}
+	}
+	if f.Exchanges[CreateContentType].Status() != 415 {
+		t.Errorf("the text/plain log-in: %s", f.Exchanges[CreateContentType].Summary())
+	}
+	if got := f.Exchanges[MeSchemeOnly].Request.Header.Get("Authorization"); got != "JWT" {
+		t.Errorf("me-scheme-only: Authorization %q", got)
 	}
 }
 

@@ -3,20 +3,40 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
+
+	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
 )
 
 // MaxBody is the most of an answer the client reads: enough for any auth answer, and a
 // hostile 10 MiB body cannot exhaust memory or time.
 const MaxBody = 1 << 20
+
+// DefaultMaxHeaderBytes caps the response headers of a client made by New, the way
+// http.max_header_bytes does for a run's: Go's own default is 10 MiB, and 9 MB of headers on
+// every answer turned a 20 s run into 83 s and 1.36 GB of memory.
+const DefaultMaxHeaderBytes = 64 << 10
+
+// MaxMessage is the most characters of any one message the client makes of an exchange (an
+// error, a summary, a header line of a transcript): a hostile answer cannot grow the reports.
+const MaxMessage = 500
+
+// maxQuoted is the most of a server-chosen text that a message quotes unquoted by Go (the
+// names a certificate is valid for): the advice after it must survive MaxMessage.
+const maxQuoted = 120
 
 // Client sends the suite's requests. It never follows redirects (a redirect must not carry
 // credentials elsewhere), bounds every request, and counts what it sends. Every request runs
@@ -37,19 +57,85 @@ type Client struct {
 	// Times, when set, supplies the recorded instants of a replayed answer instead of our
 	// clock (zero instants when the fixture records none).
 	Times func(*http.Response) (sent, received time.Time, ok bool)
+	// Redactor renders transport errors, which quote the server's bytes: masked, and each
+	// quoted string cut to redact.DefaultBound characters. nil masks tokens by their shape only.
+	Redactor *redact.Redactor
 
-	requests atomic.Int64
+	// maxHeaderBytes is the transport's cap on response headers, for the error that names it.
+	maxHeaderBytes int64
+	requests       atomic.Int64
 }
 
-// New returns a client for base with the given bounds.
+// New returns a client for base with the given bounds. Its transport is a clone of
+// http.DefaultTransport, so it honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY
+// (http.ProxyFromEnvironment), with response headers capped at DefaultMaxHeaderBytes.
 func New(base string, timeout time.Duration) *Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = DefaultMaxHeaderBytes
 	return &Client{
-		Base:    base,
-		HTTP:    &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), CheckRedirect: noRedirects},
-		Timeout: timeout,
-		Now:     time.Now,
-		Wait:    wait,
+		Base:           base,
+		HTTP:           &http.Client{Transport: t, CheckRedirect: noRedirects},
+		Timeout:        timeout,
+		Now:            time.Now,
+		Wait:           wait,
+		maxHeaderBytes: DefaultMaxHeaderBytes,
 	}
+}
+
+// NewFor returns the client a run of cfg sends its requests to base with: cfg's timeout,
+// retries, TLS settings (tls.ca_file, tls.insecure_skip_verify) and response-header cap
+// (http.max_header_bytes), rendering transport errors through r. The error is one line naming
+// the key to fix.
+func NewFor(base string, cfg *config.Config, r *redact.Redactor) (*Client, error) {
+	tlsConfig, err := cfg.TLSConfig()
+	if err != nil {
+		return nil, err
+	}
+	c := New(base, cfg.Timeout)
+	c.Retries, c.MaxRetryAfter, c.Redactor = cfg.Retries, cfg.MaxRetryAfter, r
+	t := c.HTTP.Transport.(*http.Transport)
+	t.TLSClientConfig = tlsConfig
+	if cfg.MaxHeaderBytes > 0 {
+		t.MaxResponseHeaderBytes, c.maxHeaderBytes = cfg.MaxHeaderBytes, cfg.MaxHeaderBytes
+	}
+	return c, nil
+}
+
+// bound renders a message made of an exchange: redacted, every string it quotes cut to a few
+// dozen characters, and the whole cut to MaxMessage.
+func (c *Client) bound(msg string) string {
+	return Clip(c.redactor().Bound(msg, redact.DefaultBound), MaxMessage)
+}
+
+// shown is server-chosen text inside a message: redacted first, so that a cut cannot leave
+// part of a secret readable, then cut to maxQuoted characters.
+func (c *Client) shown(v any) string {
+	return Clip(c.redactor().String(fmt.Sprint(v)), maxQuoted)
+}
+
+func (c *Client) redactor() *redact.Redactor {
+	if c.Redactor == nil {
+		return redact.New()
+	}
+	return c.Redactor
+}
+
+// Clip cuts s to at most n characters, saying how much was left out: for any server text a
+// message shows (a header value, a status line).
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i, k := 0, 0
+	for i < len(s) && k < n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		k++
+	}
+	if i >= len(s) {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d more bytes)", s[:i], len(s)-i)
 }
 
 // wait sleeps d unless ctx ends first.
@@ -150,7 +236,7 @@ func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, ex.Request.Method, ex.Request.URL, bytes.NewReader(ex.Request.Body))
 	if err != nil {
-		ex.Err = fmt.Sprintf("cannot build the request: %v", err)
+		ex.Err = c.bound(fmt.Sprintf("cannot build the request: %v", err))
 		return false, 0
 	}
 	req.Header = ex.Request.Header.Clone()
@@ -168,7 +254,7 @@ func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 			ex.Err = stopped(caller, ex.Request.URL)
 			return false, 0
 		}
-		ex.Err = describe(err, ex.Request.URL, timeout)
+		ex.Err = c.bound(c.describe(err, ex.Request.URL, timeout))
 		return retryable(err), backoff(ex.Attempts)
 	}
 	defer resp.Body.Close()
@@ -183,7 +269,7 @@ func (c *Client) once(ctx context.Context, ex *Exchange) (bool, time.Duration) {
 		ex.Response.Body, ex.Response.Truncated = body[:MaxBody], true
 	}
 	if err != nil && !ex.Response.Truncated {
-		ex.Err = fmt.Sprintf("answer cut off while reading its body: %s", describe(err, ex.Request.URL, timeout))
+		ex.Err = c.bound("answer cut off while reading its body: " + c.describe(err, ex.Request.URL, timeout))
 	}
 	switch resp.StatusCode {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -205,7 +291,7 @@ func rateLimited(ex *Exchange, why string) {
 	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
 		return
 	}
-	ex.Err = fmt.Sprintf("rate limited: 429 Too Many Requests with Retry-After %q; %s", ex.Response.Header.Get("Retry-After"), why)
+	ex.Err = fmt.Sprintf("rate limited: 429 Too Many Requests with Retry-After %q; %s", Clip(ex.Response.Header.Get("Retry-After"), redact.DefaultBound), why)
 	ex.Response = nil
 }
 
@@ -246,9 +332,17 @@ func retryable(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }
 
-// describe turns a transport error into one line a user can act on.
-func describe(err error, target string, timeout time.Duration) string {
-	var dnsErr *net.DNSError
+// describe turns a transport error into one line a user can act on. It keeps the error's
+// class; bound then cuts the server bytes it quotes.
+func (c *Client) describe(err error, target string, timeout time.Duration) string {
+	var (
+		dnsErr      *net.DNSError
+		unknownCA   x509.UnknownAuthorityError
+		wrongHost   x509.HostnameError
+		invalidCert x509.CertificateInvalidError
+		notTLS      tls.RecordHeaderError
+	)
+	target = redact.URL(target)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Sprintf("no answer within %s from %s (raise http.timeout / ZS_HTTP_TIMEOUT if the server is just slow)", timeout, target)
@@ -256,6 +350,17 @@ func describe(err error, target string, timeout time.Duration) string {
 		return fmt.Sprintf("target unreachable: connection refused at %s (is ZS_BASE_URL right and the server up?)", target)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("target unreachable: cannot resolve host %q (check ZS_BASE_URL)", dnsErr.Name)
+	case strings.Contains(err.Error(), "server response headers exceeded") || strings.Contains(err.Error(), "response header list larger than"):
+		// Go's transport has no error value for it (HTTP/1 and HTTP/2 each have their text).
+		return fmt.Sprintf("the answer's headers from %s are larger than http.max_header_bytes (%d bytes) allows; raise ZS_MAX_HEADER_BYTES if they are legitimate", target, c.maxHeaderBytes)
+	case errors.As(err, &unknownCA):
+		return fmt.Sprintf("TLS: the certificate of %s is signed by an authority this system does not trust (%s); set tls.ca_file / ZS_TLS_CA_FILE to a PEM file of its CA", target, c.shown(unknownCA))
+	case errors.As(err, &wrongHost):
+		return fmt.Sprintf("TLS: the certificate of %s is not for its host (%s); check the host in ZS_BASE_URL", target, c.shown(wrongHost))
+	case errors.As(err, &invalidCert):
+		return fmt.Sprintf("TLS: the certificate of %s is not valid (%s); the server must renew it, or set tls.ca_file / ZS_TLS_CA_FILE", target, c.shown(invalidCert))
+	case errors.As(err, &notTLS):
+		return fmt.Sprintf("TLS: %s does not answer in TLS; use http:// in ZS_BASE_URL if the server speaks plain HTTP", target)
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Sprintf("connection closed by %s before a complete answer", target)
 	}

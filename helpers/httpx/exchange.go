@@ -126,30 +126,55 @@ func (e *Exchange) Summary() string {
 	}
 	s := fmt.Sprintf("%d %s", e.Response.Status, http.StatusText(e.Response.Status))
 	if ct := e.Header("Content-Type"); ct != "" {
-		s += ", Content-Type " + ct
+		s += ", Content-Type " + Clip(ct, maxShownValue)
 	}
 	return s
 }
 
-// Transcript prints the exchange for a failure report: banners, headers and bodies redacted and
-// cut at maxBody bytes. A token keeps its header and claims as evidence; a claim that holds a
+// maxShownValue is the most of a header value a one-line summary shows.
+const maxShownValue = 80
+
+// maxHeaderLines is the most header lines a transcript shows of one message.
+const maxHeaderLines = 40
+
+// Transcript prints the exchange for a failure report: banners, headers and bodies redacted,
+// bodies cut at maxBody bytes, each header line at MaxMessage characters and the header at
+// maxHeaderLines lines. A token keeps its header and claims as evidence; a claim that holds a
 // secret or another token is masked inside it (redact.Claims), the email and every other claim
 // stay readable.
 func (e *Exchange) Transcript(r *redact.Redactor, maxBody int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "── request (%s) %s %s\n", e.Step, e.Request.Method, r.String(e.Request.URL))
-	b.WriteString(r.Header(e.Request.Header))
+	b.WriteString(headerLines(r.Header(e.Request.Header)))
 	if len(e.Request.Body) > 0 {
 		b.WriteString(r.Body(e.Request.Body, maxBody) + "\n")
 	}
 	if e.Response == nil {
-		fmt.Fprintf(&b, "── no answer: %s\n", r.String(e.Err))
+		fmt.Fprintf(&b, "── no answer: %s\n", Clip(r.String(e.Err), MaxMessage))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "── answer %d %s (%s)\n", e.Response.Status, http.StatusText(e.Response.Status), e.Received.Sub(e.Sent).Round(time.Millisecond))
-	b.WriteString(r.Header(e.Response.Header))
+	b.WriteString(headerLines(r.Header(e.Response.Header)))
 	if len(e.Response.Body) > 0 {
 		b.WriteString(r.Body(e.Response.Body, maxBody) + "\n")
+	}
+	return b.String()
+}
+
+// headerLines bounds a redacted header block: each line cut after redaction, so a cut can
+// never leave part of a secret unmasked.
+func headerLines(block string) string {
+	lines := strings.SplitAfter(block, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i == maxHeaderLines {
+			fmt.Fprintf(&b, "… (%d more header lines)\n", len(lines)-i)
+			break
+		}
+		b.WriteString(Clip(strings.TrimSuffix(l, "\n"), MaxMessage) + "\n")
 	}
 	return b.String()
 }

@@ -94,7 +94,7 @@ func JSONBody(ex *httpx.Exchange) string {
 		return ex.Step + ": no answer: " + ex.Err
 	}
 	if ex.Response.Truncated || !json.Valid(ex.Response.Body) {
-		return fmt.Sprintf("%s: the %d answer's body is not JSON (Content-Type %q)", ex.Step, ex.Status(), ex.Header("Content-Type"))
+		return fmt.Sprintf("%s: the %d answer's body is not JSON (Content-Type %q)", ex.Step, ex.Status(), httpx.Clip(ex.Header("Content-Type"), 80))
 	}
 	return ""
 }

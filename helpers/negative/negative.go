@@ -25,11 +25,18 @@ const (
 	// UnknownEmail names no account anywhere (.invalid is reserved, RFC 2606).
 	UnknownEmail = "no-such-account@invalid.example"
 	// Garbage is a token that is not a JWS at all.
-	Garbage = "not-a-jwt"
+	Garbage = flow.GarbageToken
 	// PageRefreshToken is the refresh token printed on the page; it expired in September 2020.
 	PageRefreshToken = fixtures.PageRefreshToken
 	// OversizedBytes is beyond common body limits: 1 MiB (nginx) and 2.5 MB (Django).
 	OversizedBytes = 3 << 20
+	// LongValueBytes is a field value far beyond a real one, under common body limits.
+	LongValueBytes = 10 << 10
+	// LongHeaderBytes is a token far beyond a real one (ten times), under the 8 KiB header
+	// limits of gunicorn and nginx, so that the application itself answers it.
+	LongHeaderBytes = 6 << 10
+	// LongerHeaderBytes is beyond those limits: a front server answers it.
+	LongerHeaderBytes = 16 << 10
 )
 
 // Labels the suite's bootstrap turns into modes.
@@ -38,6 +45,7 @@ const (
 	LabelLiveOnly    = "live-only"    // sends a freshly minted token, which no fixture can hold
 	LabelLockoutRisk = "lockout-risk" // sends credentials that must fail; off with safety.wrong_credentials
 	LabelFuzz        = "fuzz"         // sends generated malformed bodies; LABELS='!fuzz' leaves them out
+	LabelExhaustive  = "exhaustive"   // requests beyond the default run's; off unless safety.exhaustive
 )
 
 // Evidence is what the negative requests are built from.

@@ -14,6 +14,7 @@ var _ = Describe("GET /auth/jwt/refresh/ with a JSON body {refresh}", func() {
 	clause(checks.RefreshStatus, "MUST answer 200 with a JSON object")
 	clause(checks.RefreshShape, `MUST carry "access" as a string`)
 	clause(checks.RefreshFields, `SHOULD carry no fields beyond "access"`)
+	clause(checks.RefreshJSON, "MUST answer with a JSON content type")
 	clause(checks.RefreshJTIFresh, "MUST issue an access token with a jti never issued before")
 	clause(checks.RefreshIdentity, "MUST issue an access token with the refresh token's identity claims")
 	clause(checks.RefreshLifetime, "MUST issue an access token that expires 2 hours after the refresh")

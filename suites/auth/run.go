@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -47,6 +48,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/timing"
 )
 
 // SuiteName is the Ginkgo suite's description.
@@ -182,13 +184,14 @@ func prepare(s Setup) (*run, error) {
 			return nil, err
 		}
 	}
-	r.client = httpx.New(base, cfg.Timeout)
-	r.client.Retries, r.client.MaxRetryAfter = cfg.Retries, cfg.MaxRetryAfter
+	if r.client, err = httpx.NewFor(base, cfg, r.redactor); err != nil {
+		return nil, err
+	}
 	r.budgetEnd = time.Now().Add(cfg.RunBudget)
 	// Every token and credential that crosses the wire is masked by value from then on.
 	r.client.Observe = func(ex *httpx.Exchange) { flow.Learn(r.redactor, ex) }
 	r.env = checks.Env{Email: cfg.Email, AccessLifetime: cfg.AccessLifetime, RefreshLifetime: cfg.RefreshLifetime,
-		Skew: cfg.Skew, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey), Redactor: r.redactor}
+		Skew: cfg.Skew, MaxServerOffset: cfg.MaxServerOffset, Scheme: cfg.Scheme, Algorithm: cfg.Algorithm, RefreshMethod: cfg.Refresh.Method, SigningKey: []byte(cfg.SigningKey), Redactor: r.redactor}
 	if cfg.RecordDir != "" {
 		// Each process writes its own exchanges, redacted, as soon as each completes.
 		r.recorder, err = record.New(record.Options{Dir: cfg.RecordDir, Process: GinkgoParallelProcess(), Target: cfg.BaseURL,
@@ -214,11 +217,17 @@ func (r *run) budget(ctx context.Context) (context.Context, context.CancelFunc) 
 // The tree is audited and the documented flow walked once, on process 1, before any spec; every
 // process gets the flow's evidence, so the run logs in exactly once even under ginkgo -p.
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	for _, w := range suite.cfg.Warnings() {
+		suite.out.Printf("warning: %s", w)
+	}
 	suite.audit()
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
 	f := suite.walk(ctx2)
 	suite.out.Entry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	if w := suite.clockWarning(f); w != "" {
+		suite.out.Entry(entryClock, w, ReportEntryVisibilityNever)
+	}
 	data, err := f.Share(suite.cfg.Password, suite.cfg.Secrets()...) // sealed: no password, no usable token
 	Expect(err).NotTo(HaveOccurred())
 	return data
@@ -309,6 +318,8 @@ func (r *run) beforeSpec(labels []string) {
 		skip("sends a freshly minted token, which no fixture can record: needs a live target (ZS_BASE_URL)")
 	case slices.Contains(labels, negative.LabelLockoutRisk) && !r.cfg.WrongCredentials:
 		skip("sends a wrong password: disabled by safety.wrong_credentials (ZS_WRONG_CREDENTIALS)")
+	case slices.Contains(labels, negative.LabelExhaustive) && !r.cfg.Exhaustive:
+		skip("sends a request beyond the default run's: enabled by safety.exhaustive (ZS_EXHAUSTIVE=true)")
 	case keyed && r.fixtures != nil && r.signaturesRedacted():
 		// A recording's replay carries no real signature (each became REDACTED), so keyed specs,
 		// which verify or mint signatures, skip there instead of failing.
@@ -339,7 +350,11 @@ var _ = AfterSuite(func() {
 	}
 })
 
-const entryRecording = "recording"
+const (
+	entryRecording = "recording"
+	// entryClock carries the clock warning into report.json and junit.xml.
+	entryClock = "clock"
+)
 
 // The summary and the conformance reports read the whole report, on process 1 only, after every
 // process has finished.
@@ -362,6 +377,9 @@ func (r *run) summarize(rep Report) {
 		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
 	}
 	s.WriteText(r.out.Stdout())
+	if w := r.clockWarning(r.evidence); w != "" {
+		r.out.Printf("warning: %s", w)
+	}
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
 			if e.Name == entryRecording {
@@ -377,6 +395,19 @@ func (r *run) summarize(rep Report) {
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
+}
+
+// clockWarning names a server clock further from ours than clock.skew, "" otherwise: a SHOULD-
+// level note printed even when every clause passes.
+func (r *run) clockWarning(f *flow.Flow) string {
+	if f == nil {
+		return ""
+	}
+	off, ok := timing.ServerSkew(slices.Collect(maps.Values(f.Exchanges))...)
+	if !ok {
+		return ""
+	}
+	return timing.SkewWarning(off, r.cfg.Skew, r.cfg.MaxServerOffset)
 }
 
 // reportRun is what the conformance reports state beside the verdicts. The text that specs put
