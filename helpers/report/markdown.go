@@ -107,13 +107,15 @@ func writeNotes(b *strings.Builder, notes []note, none string) {
 }
 
 // cell makes text safe inside a Markdown table cell or list item: one line, no pipe that would
-// split the cell, no angle bracket that would be read as HTML ("JWT <access>"), and inert
-// server text: a backslash, a backtick and square brackets are escaped, so that no code span
-// can be opened or closed by it and no image or link (`![x](url)`, `[x](url)`) can form.
+// split the cell, and no angle bracket that would be read as HTML ("JWT <access>"). Text that
+// holds a backtick or a square bracket (server text that could close a code span or make an
+// image or a link: `![x](url)`, `[x](url)`) is put whole in a code span it cannot close.
 func cell(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`,
-		`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`).Replace(s)
+	if strings.ContainsAny(s, "`[]") {
+		return code(s)
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
 }
 
 // code shows a value as inline code, or "(empty)": a code span whose backtick run is longer
