@@ -22,11 +22,15 @@ package auth
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +52,8 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
+	"github.com/zonesmart/jwt-conformance/version"
 )
 
 // SuiteName is the Ginkgo suite's description.
@@ -66,6 +72,12 @@ type Setup struct {
 	// Catalogue is the clause catalogue to judge against; nil is the embedded one. Tests of the
 	// suite's own audit pass a drifted one.
 	Catalogue *clauses.Catalogue
+	// Flags are a command line's settings by flag name (config.Key.Flag: "base-url"); they win
+	// over the file and the environment.
+	Flags map[string]string
+	// Baseline is an earlier run's verdicts: the run's summary and reports open with what
+	// changed since it. It never changes the outcome.
+	Baseline *verdicts.File
 }
 
 // Prepare loads and validates the configuration, the catalogue and the fixtures, and makes the
@@ -89,7 +101,41 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		return false
 	}
 	RegisterFailHandler(suite.out.FailHandler())
+	if sc, _ := GinkgoConfiguration(); sc.ParallelTotal <= 1 {
+		suite.announce()
+	}
+	if len(args) == 0 {
+		suiteConfig, reporterConfig := GinkgoConfiguration()
+		reporterConfig.NoColor = reporterConfig.NoColor || !colourWanted()
+		args = []any{suiteConfig, reporterConfig}
+	}
 	return RunSpecs(t, SuiteName, args...)
+}
+
+// Verdicts is the finished run's verdicts, as verdicts.json holds them; nil before a run has
+// finished on this process (under ginkgo -p, only process 1 has them).
+func Verdicts() *verdicts.File {
+	if suite == nil {
+		return nil
+	}
+	return suite.verdicts
+}
+
+// Problem is the one line that says why the finished run could not test or broke; "" for a
+// run that judged every selected clause.
+func Problem() string {
+	if suite == nil {
+		return ""
+	}
+	return suite.problem
+}
+
+// Tested is what the prepared run tests, as its first line says it (config.Config.Describe).
+func Tested() string {
+	if suite == nil {
+		return ""
+	}
+	return suite.cfg.Describe()
 }
 
 // WriteProblems prints a Prepare error the way the suite ends on one: a count, then one
@@ -142,6 +188,15 @@ type run struct {
 	// wrongPasswords counts this process's wrong-password log-ins against the configured bound.
 	wrongPasswords negative.Lockout
 
+	// baseline is an earlier run's verdicts to compare with (Setup.Baseline).
+	baseline *verdicts.File
+	// announced is set once the run's first line (what is tested) is out.
+	announced bool
+	// problem is the one line that ended the run before its clauses (preflight), or that
+	// names what the environment broke during it; verdicts is the finished run's result.
+	problem  string
+	verdicts *verdicts.File
+
 	// sent are the exchanges the running spec sent itself, for its failure transcript.
 	sent []*httpx.Exchange
 	// requestsBefore is the request count when the running spec began.
@@ -149,7 +204,7 @@ type run struct {
 }
 
 func prepare(s Setup) (*run, error) {
-	r := &run{cat: s.Catalogue}
+	r := &run{cat: s.Catalogue, baseline: s.Baseline}
 	var err error
 	if r.cat == nil {
 		if r.cat, err = clauses.Default(); err != nil {
@@ -157,7 +212,7 @@ func prepare(s Setup) (*run, error) {
 		}
 	}
 	known := func(id string) bool { _, ok := r.cat.Get(id); return ok }
-	opts := config.Options{File: s.ConfigPath, Lookup: s.LookupEnv, Known: known}
+	opts := config.Options{File: s.ConfigPath, Lookup: s.LookupEnv, Known: known, Flags: s.Flags}
 	if s.LookupEnv == nil {
 		// The process environment is read whole, so that a mistyped ZS_* variable is named.
 		opts.Environ = os.Environ()
@@ -222,8 +277,16 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	suite.audit()
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
+	if !suite.cfg.Offline() {
+		if problem := suite.preflight(ctx2); problem != "" {
+			suite.couldNotTest(problem)
+		}
+	}
 	f := suite.walk(ctx2)
 	suite.out.Entry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	if problem := suite.loginProblem(f); problem != "" {
+		suite.couldNotTest(problem)
+	}
 	data, err := json.Marshal(f)
 	Expect(err).NotTo(HaveOccurred())
 	return data
@@ -326,6 +389,16 @@ func (r *run) afterSpec() {
 	if n := r.client.Requests() - r.requestsBefore; n > 0 {
 		r.out.Entry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
 	}
+	// A spec that failed because no answer came (the connection was lost, the run budget was
+	// spent, the run was interrupted) says nothing of the target: its clause is broken.
+	if CurrentSpecReport().Failed() {
+		for _, ex := range r.sent {
+			if ex.Response == nil && ex.Err != "" {
+				r.out.Entry(report.EntryBroken, ex.Err, ReportEntryVisibilityNever)
+				break
+			}
+		}
+	}
 }
 
 func (r *run) signaturesRedacted() bool {
@@ -352,9 +425,10 @@ const entryRecording = "recording"
 var _ = ReportAfterSuite("conformance summary", func(r Report) { suite.summarize(r) })
 
 func (r *run) summarize(rep Report) {
+	dryRun := rep.SuiteConfig.DryRun
 	s := report.Summarize(rep, r.cat)
 	problems := r.auditProblems
-	if len(problems) == 0 {
+	if len(problems) == 0 && !dryRun {
 		// The tree as Ginkgo ran it, in case a spec was declared without clause or entry.
 		var specs []clauses.SpecInfo
 		for _, sr := range rep.SpecReports {
@@ -367,7 +441,53 @@ func (r *run) summarize(rep Report) {
 	if len(problems) > 0 {
 		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
 	}
-	s.WriteText(r.out.Stdout())
+	vrun := verdicts.Run{Mode: verdicts.Mode(r.cfg.Mode()), Target: r.target(), Started: rep.StartTime, Finished: rep.EndTime,
+		SuiteVersion: version.Current(), Requests: int(r.client.Requests())}
+	if vrun.Finished.IsZero() {
+		vrun.Finished = time.Now()
+	}
+	if r.problem == "" {
+		// The requests of every process, as the specs counted them.
+		vrun.Requests = s.Requests
+	}
+	cls, err := verdicts.FromSummary(s, r.cfg.Waivers, r.redactor.String)
+	if err != nil {
+		r.out.Fail("reading the verdicts: " + err.Error())
+	}
+	switch {
+	case dryRun:
+		vrun.Mode, vrun.Outcome, vrun.Requests = verdicts.ModeDryRun, verdicts.OutcomePass, 0
+		for i := range cls {
+			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "dry run: nothing was sent"
+		}
+		r.writePlan(rep)
+	case r.problem != "":
+		vrun.Outcome = verdicts.OutcomeCouldNotTest
+		for i := range cls {
+			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "not run: "+r.problem
+		}
+	default:
+		vrun.Outcome = verdicts.OutcomeOf(cls)
+		if vrun.Outcome == verdicts.OutcomePass && (!rep.SuiteSucceeded || len(s.Other) > 0) {
+			// Ginkgo failed the run outside any clause (a set-up node, the audit, an interrupt):
+			// nothing the target did, and not a pass.
+			vrun.Outcome = verdicts.OutcomeBroken
+			if len(s.Other) > 0 {
+				r.problem = s.Other[0]
+			} else {
+				r.problem = "the run ended before every selected clause was judged (interrupted, or a set-up node failed)"
+			}
+		}
+		s.WriteText(r.out.Stdout())
+	}
+	vrun.ExitCode = vrun.Outcome.ExitCode()
+	r.verdicts = verdicts.New(vrun, cls)
+	changes := ""
+	if r.baseline != nil {
+		c := verdicts.Compare(r.baseline, r.verdicts)
+		r.out.Printf("%s", c.Text())
+		changes = c.Markdown()
+	}
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
 			if e.Name == entryRecording {
@@ -375,14 +495,66 @@ func (r *run) summarize(rep Report) {
 			}
 		}
 	}
-	paths, err := report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), r.out.WriteFile)
+	var paths []string
+	if !dryRun {
+		write := r.out.WriteFile
+		if changes != "" {
+			// What changed since the baseline opens the Markdown report, which the action puts
+			// into the job summary.
+			write = func(path string, data []byte) error {
+				if filepath.Base(path) == report.MarkdownFile {
+					data = append([]byte(changes+"\n"), data...)
+				}
+				return r.out.WriteFile(path, data)
+			}
+		}
+		paths, err = report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), write)
+		if err != nil {
+			r.out.Fail("writing the conformance reports: " + err.Error())
+		}
+	}
+	data, err := r.verdicts.Marshal()
+	if err == nil {
+		path := filepath.Join(r.cfg.ReportsDir, VerdictsFile)
+		if err = r.out.WriteFile(path, data); err == nil {
+			paths = append(paths, path)
+		}
+	}
 	if err != nil {
-		r.out.Fail("writing the conformance reports: " + err.Error())
+		r.out.Fail("writing " + VerdictsFile + ": " + err.Error())
 	}
 	r.out.Printf("Conformance reports: %s", strings.Join(paths, ", "))
+	r.out.Printf("%s", r.verdictLine())
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
+}
+
+// VerdictsFile is the machine-readable result every run writes into the reports directory.
+const VerdictsFile = "verdicts.json"
+
+// verdictLine is the run's last line: what was tested, beside the verdict and its exit status.
+func (r *run) verdictLine() string {
+	v := r.verdicts.Run
+	what := map[verdicts.Outcome]string{
+		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(r.verdicts.Failed())) + " clause(s)",
+		verdicts.OutcomeCouldNotTest: "COULD NOT TEST", verdicts.OutcomeBroken: "BROKEN: the environment failed; the target was not fully tested",
+	}[v.Outcome]
+	if v.Mode == verdicts.ModeDryRun {
+		what = "dry run: nothing was sent"
+	}
+	return fmt.Sprintf("conformance: %s — %s (exit %d)", r.cfg.Describe(), what, v.ExitCode)
+}
+
+// target is what verdicts.json names as tested.
+func (r *run) target() string {
+	switch {
+	case r.fixtures != nil && r.cfg.Fixtures != "":
+		return r.cfg.Fixtures
+	case r.fixtures != nil:
+		return "the page's own examples"
+	}
+	return r.cfg.BaseURL
 }
 
 // reportRun is what the conformance reports state beside the verdicts. The text that specs put
@@ -410,3 +582,188 @@ func (r *run) reportRun(rep Report) report.Run {
 
 // errNotPrepared is what a spec tree built without Prepare reports.
 var errNotPrepared = errors.New("the auth suite's tree was built before auth.Prepare: call Prepare, then Run")
+
+// preflight proves the target reachable before any spec: one resolve, connect and TLS
+// handshake with the client's own TLS settings, and no HTTP request. It returns the one line
+// that says what failed and which setting fixes it, or "".
+func (r *run) preflight(ctx context.Context) string {
+	u, err := url.Parse(r.cfg.BaseURL)
+	if err != nil || u.Host == "" {
+		return "could not test: target.base_url names no host: check ZS_BASE_URL"
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443"}[u.Scheme]
+		if port == "" {
+			port = "80"
+		}
+	}
+	addr := net.JoinHostPort(host, port)
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			return fmt.Sprintf("could not test: the name %s does not resolve (%v); check ZS_BASE_URL (target.base_url)", host, dnsErr.Err)
+		}
+		return fmt.Sprintf("could not test: nothing answers at %s (%v); check ZS_BASE_URL (target.base_url), or start the server", addr, rootCause(err))
+	}
+	defer conn.Close()
+	if u.Scheme != "https" {
+		return ""
+	}
+	tlsCfg, err := r.cfg.TLSConfig()
+	if err != nil {
+		return "could not test: " + err.Error() + "; check ZS_TLS_CA_FILE (tls.ca_file)"
+	}
+	tlsCfg.ServerName = host
+	tc := tls.Client(conn, tlsCfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return fmt.Sprintf("could not test: the TLS handshake with %s failed (%v); trust its CA with ZS_TLS_CA_FILE (tls.ca_file), or check ZS_BASE_URL", addr, rootCause(err))
+	}
+	return ""
+}
+
+// rootCause is an error without the operation and address net wraps around it, which the
+// line around it already names.
+func rootCause(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// maxAnswer bounds the body quoted in a refused log-in's line.
+const maxAnswer = 200
+
+// loginProblem is the one line a live run ends on when the flow's log-in got no answer or was
+// refused: nothing else can be tested without the account's tokens, and every further
+// wrong-password log-in could lock it.
+func (r *run) loginProblem(f *flow.Flow) string {
+	if r.fixtures != nil {
+		return ""
+	}
+	ex := f.Exchanges[flow.Create]
+	if f.Fatal != "" || ex == nil || ex.Response == nil {
+		why := f.Fatal
+		if why == "" && ex != nil {
+			why = ex.Err
+		}
+		return fmt.Sprintf("could not test: the log-in as %s got no answer (%s); check ZS_BASE_URL", r.cfg.Email, why)
+	}
+	refresh, access := ex.Issued()
+	status := ex.Response.Status
+	if (status >= 400 && status < 500) || (status >= 500 && refresh == "" && access == "") {
+		body := strings.Join(strings.Fields(r.redactor.String(string(ex.Response.Body))), " ")
+		if len(body) > maxAnswer {
+			body = body[:maxAnswer] + "…"
+		}
+		return fmt.Sprintf("could not test: the log-in as %s was refused: %d %s; check ZS_EMAIL / ZS_PASSWORD", r.cfg.Email, status, body)
+	}
+	return ""
+}
+
+// couldNotTest ends the run before its clauses: the one line, then every spec is skipped (a
+// skipped set-up skips the whole tree on every process) and nothing more is sent.
+func (r *run) couldNotTest(problem string) {
+	r.problem = r.redactor.String(problem)
+	r.out.Printf("%s", r.problem)
+	Skip(r.problem)
+}
+
+// announce prints the run's first lines: what is tested, and the settings that weaken it.
+func (r *run) announce() {
+	if r.announced {
+		return
+	}
+	r.announced = true
+	r.out.Printf("conformance: %s", r.cfg.Describe())
+	for _, w := range r.cfg.Warnings() {
+		r.out.Printf("warning: %s", w)
+	}
+}
+
+// Announce prints what the prepared run tests and its warnings, once: a door that starts the
+// suite in other processes (ginkgo -p) says it first itself.
+func Announce() {
+	if suite != nil {
+		suite.announce()
+	}
+}
+
+// colourWanted says whether the console may carry colour codes: not into a pipe or a file,
+// and never when NO_COLOR is set (https://no-color.org).
+func colourWanted() bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	// Only a stat of the standard output's descriptor: nothing is written around the door.
+	info, err := os.NewFile(1, "stdout").Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// ColourWanted is colourWanted for the doors that build Ginkgo's reporter configuration
+// themselves.
+func ColourWanted() bool { return colourWanted() }
+
+// writePlan is what a dry run prints instead of verdicts: per selected clause, the requests it
+// would send and how many of them carry a wrong password. Negative cases are built from
+// placeholder evidence (the page's tokens), so their counts are those of a live run.
+func (r *run) writePlan(rep Report) {
+	selected := map[string]bool{}
+	for _, sr := range rep.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt && sr.State == types.SpecStatePassed {
+			for _, id := range clauses.FromLabels(sr.Labels()) {
+				selected[id] = true
+			}
+		}
+	}
+	ev := negative.Evidence{Email: r.cfg.Email, Password: "placeholder", Access: fixtures.PageAccessToken, Refresh: fixtures.PageRefreshToken,
+		Create: r.cfg.Create, Me: r.cfg.Me, RefreshAt: r.cfg.Refresh, Scheme: r.cfg.Scheme, Algorithm: r.cfg.Algorithm,
+		Key: []byte(r.cfg.SigningKey), Live: !r.cfg.Offline(), Skew: r.cfg.Skew, AccessLifetime: r.cfg.AccessLifetime,
+		RefreshLifetime: r.cfg.RefreshLifetime, Now: time.Now(), Malformed: r.cfg.MalformedBodies}
+	if ev.Email == "" {
+		ev.Email = "placeholder@invalid.example"
+	}
+	w := r.out.Stdout()
+	fmt.Fprintln(w, "\nDry run: what a run would send")
+	fmt.Fprintf(w, "  the documented flow, once before every clause: up to %d requests, one log-in with the configured password\n", len(flow.Steps))
+	total, wrong := len(flow.Steps), 0
+	for _, cl := range r.cat.Clauses {
+		if !selected[cl.ID] {
+			continue
+		}
+		reqs, wp, note := 0, 0, "judged on the flow's answers: no request of its own"
+		for _, c := range negative.Cases() {
+			if c.Clause != cl.ID {
+				continue
+			}
+			built, err := c.Build(ev)
+			switch {
+			case err != nil:
+				note = "would skip: " + err.Error()
+				continue
+			case c.Lockout && !r.cfg.WrongCredentials:
+				note = "would skip: safety.wrong_credentials is false"
+				continue
+			case negative.WrongPasswords(built) > 0 && c.FirstWrongPassword+negative.WrongPasswords(built)-1 > r.cfg.WrongPasswordAttempts:
+				note = "would skip: beyond safety.wrong_password_attempts"
+				continue
+			}
+			reqs += len(built)
+			wp += negative.WrongPasswords(built)
+			note = ""
+		}
+		total, wrong = total+reqs, wrong+wp
+		line := fmt.Sprintf("  %-22s %-6s %3d request(s), %d wrong-password log-in(s)", cl.ID, cl.Severity, reqs, wp)
+		if note != "" && reqs == 0 {
+			line = fmt.Sprintf("  %-22s %-6s %s", cl.ID, cl.Severity, note)
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "In all: at most %d requests, %d wrong-password log-in(s) (safety.wrong_password_attempts: %d).\n", total, wrong, r.cfg.WrongPasswordAttempts)
+	fmt.Fprintln(w, "dry run: nothing was sent")
+}
