@@ -101,12 +101,33 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		return false
 	}
 	RegisterFailHandler(suite.out.FailHandler())
-	if sc, _ := GinkgoConfiguration(); sc.ParallelTotal <= 1 {
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	if suiteConfig.ParallelTotal <= 1 {
 		suite.announce()
+		// Alone, the run proves the target reachable before Ginkgo starts, so that a target
+		// with nothing listening costs a few lines; under ginkgo -p, process 1 does it first
+		// thing instead.
+		if !suite.cfg.Offline() && !suiteConfig.DryRun {
+			ctx, cancel := context.WithDeadline(context.Background(), suite.budgetEnd)
+			problem := suite.preflight(ctx)
+			cancel()
+			if problem != "" {
+				suite.problem = suite.redactor.String(problem)
+				suite.out.Printf("%s", suite.problem)
+				now := time.Now()
+				suite.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
+				t.Fail()
+				return false
+			}
+			suite.preflown = true
+		}
 	}
 	if len(args) == 0 {
-		suiteConfig, reporterConfig := GinkgoConfiguration()
 		reporterConfig.NoColor = reporterConfig.NoColor || !colourWanted()
+		if !reporterConfig.Verbose && !reporterConfig.VeryVerbose {
+			// The clause table says which specs skipped and why; a row of S says nothing.
+			reporterConfig.SilenceSkips = true
+		}
 		args = []any{suiteConfig, reporterConfig}
 	}
 	return RunSpecs(t, SuiteName, args...)
@@ -190,8 +211,9 @@ type run struct {
 
 	// baseline is an earlier run's verdicts to compare with (Setup.Baseline).
 	baseline *verdicts.File
-	// announced is set once the run's first line (what is tested) is out.
-	announced bool
+	// announced is set once the run's first line (what is tested) is out; preflown once the
+	// target was proved reachable.
+	announced, preflown bool
 	// problem is the one line that ended the run before its clauses (preflight), or that
 	// names what the environment broke during it; verdicts is the finished run's result.
 	problem  string
@@ -277,7 +299,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	suite.audit()
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
-	if !suite.cfg.Offline() {
+	if !suite.cfg.Offline() && !suite.preflown {
 		if problem := suite.preflight(ctx2); problem != "" {
 			suite.couldNotTest(problem)
 		}
@@ -428,7 +450,7 @@ func (r *run) summarize(rep Report) {
 	dryRun := rep.SuiteConfig.DryRun
 	s := report.Summarize(rep, r.cat)
 	problems := r.auditProblems
-	if len(problems) == 0 && !dryRun {
+	if len(problems) == 0 && !dryRun && len(rep.SpecReports) > 0 {
 		// The tree as Ginkgo ran it, in case a spec was declared without clause or entry.
 		var specs []clauses.SpecInfo
 		for _, sr := range rep.SpecReports {
@@ -700,10 +722,14 @@ func colourWanted() bool {
 	if os.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	// Only a stat of the standard output's descriptor: nothing is written around the door.
-	info, err := os.NewFile(1, "stdout").Stat()
+	info, err := stdoutForStat.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
+
+// stdoutForStat is the standard output's descriptor, only ever stat'ed: nothing is written
+// around the door. It is a package variable so that it is never collected, since the
+// finalizer of an *os.File closes its descriptor.
+var stdoutForStat = os.NewFile(1, "stdout")
 
 // ColourWanted is colourWanted for the doors that build Ginkgo's reporter configuration
 // themselves.
@@ -767,3 +793,62 @@ func (r *run) writePlan(rep Report) {
 	fmt.Fprintf(w, "In all: at most %d requests, %d wrong-password log-in(s) (safety.wrong_password_attempts: %d).\n", total, wrong, r.cfg.WrongPasswordAttempts)
 	fmt.Fprintln(w, "dry run: nothing was sent")
 }
+
+// CheckLabelFilter refuses, before anything runs, a label filter that selects no spec of the
+// tree (a mistyped label would otherwise run nothing and pass). The error is one line naming
+// the filter and the labels the tree knows.
+func CheckLabelFilter(filter string) error {
+	if strings.TrimSpace(filter) == "" || suite == nil {
+		return nil
+	}
+	match, err := types.ParseLabelFilter(filter)
+	if err != nil {
+		return fmt.Errorf("label filter %q does not parse (%v)", filter, strings.TrimSpace(firstLineOf(err.Error())))
+	}
+	sets, known := suite.labelSets()
+	for _, ls := range sets {
+		if match(ls) {
+			return nil
+		}
+	}
+	return fmt.Errorf("label filter %q selects no spec; the labels are %s, and clause:<ID> for each clause (--list-clauses)", filter, strings.Join(known, ", "))
+}
+
+func firstLineOf(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// labelSets are the label sets the tree's specs carry, one per clause (a clause's specs share
+// its cases' mode labels), and the labels other than clause:<ID>. They come from the catalogue
+// and the negative cases, so the filter is checked before the tree is built.
+func (r *run) labelSets() ([][]string, []string) {
+	caseLabels := map[string][]string{}
+	for _, c := range negative.Cases() {
+		caseLabels[c.Clause] = append(caseLabels[c.Clause], c.Labels()...)
+	}
+	var sets [][]string
+	seen := map[string]bool{}
+	var known []string
+	for _, cl := range r.cat.Clauses {
+		ls := append([]string{clauses.Label(cl.ID), string(cl.Severity), cl.Endpoint}, caseLabels[cl.ID]...)
+		for _, l := range ls[1:] {
+			if !seen[l] {
+				seen[l] = true
+				known = append(known, l)
+			}
+		}
+		sets = append(sets, ls)
+	}
+	slices.Sort(known)
+	return sets, known
+}
+
+// Shim is the testing.T a door outside go test gives Run: it records whether Ginkgo failed.
+type Shim struct{ failed bool }
+
+// Fail is what Ginkgo calls when the suite fails.
+func (s *Shim) Fail() { s.failed = true }
+
+// Failed reports whether Ginkgo failed the suite.
+func (s *Shim) Failed() bool { return s.failed }
