@@ -805,7 +805,7 @@ func CheckLabelFilter(filter string) error {
 	if err != nil {
 		return fmt.Errorf("label filter %q does not parse (%v)", filter, strings.TrimSpace(firstLineOf(err.Error())))
 	}
-	sets, known := suite.labelSets()
+	sets, known := labelSets(suite.cat)
 	for _, ls := range sets {
 		if match(ls) {
 			return nil
@@ -822,7 +822,7 @@ func firstLineOf(s string) string {
 // labelSets are the label sets the tree's specs carry, one per clause (a clause's specs share
 // its cases' mode labels), and the labels other than clause:<ID>. They come from the catalogue
 // and the negative cases, so the filter is checked before the tree is built.
-func (r *run) labelSets() ([][]string, []string) {
+func labelSets(cat *clauses.Catalogue) ([][]string, []string) {
 	caseLabels := map[string][]string{}
 	for _, c := range negative.Cases() {
 		caseLabels[c.Clause] = append(caseLabels[c.Clause], c.Labels()...)
@@ -830,7 +830,7 @@ func (r *run) labelSets() ([][]string, []string) {
 	var sets [][]string
 	seen := map[string]bool{}
 	var known []string
-	for _, cl := range r.cat.Clauses {
+	for _, cl := range cat.Clauses {
 		ls := append([]string{clauses.Label(cl.ID), string(cl.Severity), cl.Endpoint}, caseLabels[cl.ID]...)
 		for _, l := range ls[1:] {
 			if !seen[l] {
@@ -842,6 +842,33 @@ func (r *run) labelSets() ([][]string, []string) {
 	}
 	slices.Sort(known)
 	return sets, known
+}
+
+// KnownLabels are the labels of the tree besides clause:<ID>, for --help and the label filter's
+// error.
+func KnownLabels() ([]string, error) {
+	cat, err := clauses.Default()
+	if err != nil {
+		return nil, err
+	}
+	_, known := labelSets(cat)
+	return known, nil
+}
+
+// Config is the prepared run's configuration; nil before Prepare.
+func Config() *config.Config {
+	if suite == nil {
+		return nil
+	}
+	return suite.cfg
+}
+
+// Door is the prepared run's one output, redacting every configured secret; nil before Prepare.
+func Door() *out.Door {
+	if suite == nil {
+		return nil
+	}
+	return suite.out
 }
 
 // Shim is the testing.T a door outside go test gives Run: it records whether Ginkgo failed.
