@@ -163,4 +163,3 @@ func (c cli) worker(d *out.Door, o options) int {
 	}
 	return 0
 }
-

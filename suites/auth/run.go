@@ -192,7 +192,7 @@ type run struct {
 	cat      *clauses.Catalogue
 	redactor *redact.Redactor
 	// out is the one door every byte of the run leaves by, through redactor.
-	out *out.Door
+	out      *out.Door
 	client   *httpx.Client
 	fixtures *replay.Set      // the replayed fixtures; nil for a live target
 	recorder *record.Recorder // set by record.dir (make record)
