@@ -254,38 +254,17 @@ func (c cli) ginkgoFlags(o options, reportsDir string) map[string]string {
 func (c cli) usage(d *out.Door, o options, err error) (int, string) {
 	auth.WriteProblems(d.Stderr(), err)
 	problem, _, _ := strings.Cut(err.Error(), "\n")
-	if o.githubActions {
-		// Every run past flag parsing leaves a verdicts.json, so a workflow reads one outcome.
-		c.writeVerdicts(d, o, verdicts.OutcomeUsage)
+	// Every run past flag parsing leaves a verdicts.json, so a script reads one outcome.
+	if _, err := auth.WriteRefused(c.reportsDir(o), firstOf(o.keys["base-url"], c.getenv("ZS_BASE_URL"))); err != nil {
+		d.Errorf("jwt-conformance: writing %s: %v", auth.VerdictsFile, err)
 	}
 	return verdicts.OutcomeUsage.ExitCode(), problem
 }
 
 // reportsDir is where the reports go when the configuration did not load.
 func (c cli) reportsDir(o options) string {
-	dir := o.keys["reports-dir"]
-	if dir == "" {
-		dir = c.getenv("ZS_REPORTS_DIR")
-	}
-	if dir == "" {
-		dir = "reports"
-	}
+	dir := firstOf(o.keys["reports-dir"], c.getenv("ZS_REPORTS_DIR"), "reports")
 	return config.ResolvePath(dir)
-}
-
-func (c cli) writeVerdicts(d *out.Door, o options, outcome verdicts.Outcome) {
-	mode, target := verdicts.ModePage, "the page's own examples"
-	if u := firstOf(o.keys["base-url"], c.getenv("ZS_BASE_URL")); u != "" {
-		mode, target = verdicts.ModeLive, u
-	}
-	f := verdicts.New(verdicts.Run{Mode: mode, Target: target, SuiteVersion: version.Current(), Outcome: outcome, ExitCode: outcome.ExitCode()}, nil)
-	data, err := f.Marshal()
-	if err == nil {
-		err = d.WriteFile(filepath.Join(c.reportsDir(o), auth.VerdictsFile), data)
-	}
-	if err != nil {
-		d.Errorf("jwt-conformance: writing %s: %v", auth.VerdictsFile, err)
-	}
 }
 
 func firstOf(vs ...string) string {

@@ -50,6 +50,9 @@ func (c cli) parallel(d *out.Door, o options, cfg *config.Config) (int, string) 
 		return verdicts.OutcomeBroken.ExitCode(), "cannot make the reports directory: " + err.Error()
 	}
 	auth.Announce()
+	if !o.dryRun && !auth.Preflight() {
+		return outcome()
+	}
 	args := []string{"--procs", strconv.Itoa(o.procs), "--randomize-all", "--fail-on-pending", "--silence-skips",
 		"--junit-report=junit.xml", "--json-report=report.json", "--output-dir=" + cfg.ReportsDir}
 	if !auth.ColourWanted() {

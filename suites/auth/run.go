@@ -107,19 +107,9 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		// Alone, the run proves the target reachable before Ginkgo starts, so that a target
 		// with nothing listening costs a few lines; under ginkgo -p, process 1 does it first
 		// thing instead.
-		if !suite.cfg.Offline() && !suiteConfig.DryRun {
-			ctx, cancel := context.WithDeadline(context.Background(), suite.budgetEnd)
-			problem := suite.preflight(ctx)
-			cancel()
-			if problem != "" {
-				suite.problem = suite.redactor.String(problem)
-				suite.out.Printf("%s", suite.problem)
-				now := time.Now()
-				suite.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
-				t.Fail()
-				return false
-			}
-			suite.preflown = true
+		if !suiteConfig.DryRun && !Preflight() {
+			t.Fail()
+			return false
 		}
 	}
 	if len(args) == 0 {
@@ -131,6 +121,31 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		args = []any{suiteConfig, reporterConfig}
 	}
 	return RunSpecs(t, SuiteName, args...)
+}
+
+// Preflight proves a live target reachable (resolve, connect, TLS handshake; no HTTP request)
+// before Ginkgo starts. If it is not, the run ends here: one line naming what failed and the
+// setting that fixes it, the reports and verdicts.json of a run that could not test, and
+// false. Run calls it when the suite runs in one process; a door that starts the suite's
+// processes itself (ginkgo -p) calls it first. Offline, it has nothing to prove.
+func Preflight() bool {
+	r := suite
+	if r == nil || r.cfg.Offline() || r.preflown {
+		return true
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), r.budgetEnd)
+	problem := r.preflight(ctx)
+	cancel()
+	if problem == "" {
+		r.preflown = true
+		return true
+	}
+	r.problem = r.redactor.String(problem)
+	r.out.Printf("%s", r.problem)
+	now := time.Now()
+	suiteConfig, _ := GinkgoConfiguration()
+	r.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
+	return false
 }
 
 // Verdicts is the finished run's verdicts, as verdicts.json holds them; nil before a run has
@@ -879,3 +894,31 @@ func (s *Shim) Fail() { s.failed = true }
 
 // Failed reports whether Ginkgo failed the suite.
 func (s *Shim) Failed() bool { return s.failed }
+
+// WriteRefused writes the verdicts.json of a run refused its flags or configuration (outcome
+// usage, exit 2), so that every run leaves one: into reportsDir, or where ZS_REPORTS_DIR or the
+// default says when it is "". baseURL, if any, names the target. It returns the file's path.
+func WriteRefused(reportsDir, baseURL string) (string, error) {
+	if reportsDir == "" {
+		reportsDir = os.Getenv("ZS_REPORTS_DIR")
+	}
+	if strings.TrimSpace(reportsDir) == "" {
+		reportsDir = "reports"
+	}
+	if baseURL == "" {
+		baseURL = os.Getenv("ZS_BASE_URL")
+	}
+	mode, target := verdicts.ModePage, "the page's own examples"
+	if baseURL != "" {
+		mode, target = verdicts.ModeLive, baseURL
+	}
+	now := time.Now()
+	f := verdicts.New(verdicts.Run{Mode: mode, Target: target, Started: now, Finished: now, SuiteVersion: version.Current(),
+		Outcome: verdicts.OutcomeUsage, ExitCode: verdicts.OutcomeUsage.ExitCode()}, nil)
+	data, err := f.Marshal()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(config.ResolvePath(reportsDir), VerdictsFile)
+	return path, out.Std(environmentSecrets()).WriteFile(path, data)
+}

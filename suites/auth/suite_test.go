@@ -22,13 +22,11 @@ var configPath = flag.String("config", "", "YAML configuration file (also ZS_CON
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if err := auth.Prepare(auth.Setup{ConfigPath: *configPath}); err != nil {
-		auth.WriteProblems(os.Stderr, err)
-		os.Exit(verdicts.OutcomeUsage.ExitCode())
+		refuse(err)
 	}
 	suiteConfig, _ := ginkgo.GinkgoConfiguration()
 	if err := auth.CheckLabelFilter(suiteConfig.LabelFilter); err != nil {
-		auth.WriteProblems(os.Stderr, err)
-		os.Exit(verdicts.OutcomeUsage.ExitCode())
+		refuse(err)
 	}
 	if suiteConfig.DryRun {
 		// Run outside the testing package, which would close a dry run with "PASS".
@@ -36,6 +34,16 @@ func TestMain(m *testing.M) {
 		os.Exit(exitCode(0))
 	}
 	os.Exit(exitCode(m.Run()))
+}
+
+// refuse ends a run refused its configuration: one line per problem, a verdicts.json that
+// says so, exit 2.
+func refuse(err error) {
+	auth.WriteProblems(os.Stderr, err)
+	if _, werr := auth.WriteRefused("", ""); werr != nil {
+		auth.WriteProblems(os.Stderr, werr)
+	}
+	os.Exit(verdicts.OutcomeUsage.ExitCode())
 }
 
 // exitCode is the finished run's status: the outcome's on the process that judged the run;
