@@ -211,7 +211,8 @@ func (c cli) run(d *out.Door, o options) (int, string) {
 	if o.procs < 1 {
 		return c.usage(d, o, fmt.Errorf("--procs %d: give a number of processes, 1 or more", o.procs))
 	}
-	if o.procs > 1 {
+	if o.procs > 1 && !o.dryRun {
+		// Ginkgo dry-runs only in one process; a dry run sends nothing, so it needs no more.
 		return c.parallel(d, o, cfg)
 	}
 	for name, value := range c.ginkgoFlags(o, cfg.ReportsDir) {

@@ -50,7 +50,7 @@ func (c cli) parallel(d *out.Door, o options, cfg *config.Config) (int, string) 
 		return verdicts.OutcomeBroken.ExitCode(), "cannot make the reports directory: " + err.Error()
 	}
 	auth.Announce()
-	if !o.dryRun && !auth.Preflight() {
+	if !auth.Preflight() {
 		return outcome()
 	}
 	args := []string{"--procs", strconv.Itoa(o.procs), "--randomize-all", "--fail-on-pending", "--silence-skips",
@@ -60,9 +60,6 @@ func (c cli) parallel(d *out.Door, o options, cfg *config.Config) (int, string) 
 	}
 	if o.labels != "" {
 		args = append(args, "--label-filter="+o.labels)
-	}
-	if o.dryRun {
-		args = append(args, "--dry-run")
 	}
 	args = append(args, bin)
 	func() {
