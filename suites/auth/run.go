@@ -677,7 +677,7 @@ func rootCause(err error) error {
 const maxAnswer = 200
 
 // loginProblem is the one line a live run ends on when the flow's log-in got no answer or was
-// refused: nothing else can be tested without the account's tokens, and every further
+// refused (4xx): nothing else can be tested without the account's tokens, and every further
 // wrong-password log-in could lock it.
 func (r *run) loginProblem(f *flow.Flow) string {
 	if r.fixtures != nil {
@@ -691,9 +691,10 @@ func (r *run) loginProblem(f *flow.Flow) string {
 		}
 		return fmt.Sprintf("could not test: the log-in as %s got no answer (%s); check ZS_BASE_URL", r.cfg.Email, why)
 	}
-	refresh, access := ex.Issued()
+	// A 4xx is the account refused; any other answer (a 5xx, a 200 without tokens) is the
+	// target's own failure, which its clauses judge.
 	status := ex.Response.Status
-	if (status >= 400 && status < 500) || (status >= 500 && refresh == "" && access == "") {
+	if status >= 400 && status < 500 {
 		body := strings.Join(strings.Fields(r.redactor.String(string(ex.Response.Body))), " ")
 		if len(body) > maxAnswer {
 			body = body[:maxAnswer] + "…"
