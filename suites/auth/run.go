@@ -713,7 +713,7 @@ func (r *run) loginProblem(f *flow.Flow) string {
 func (r *run) couldNotTest(problem string) {
 	r.problem = r.redactor.String(problem)
 	r.out.Printf("%s", r.problem)
-	Skip(r.problem)
+	r.out.Skip(r.problem)
 }
 
 // announce prints the run's first lines: what is tested, and the settings that weaken it.
@@ -890,15 +890,6 @@ func Door() *out.Door {
 	}
 	return suite.out
 }
-
-// Shim is the testing.T a door outside go test gives Run: it records whether Ginkgo failed.
-type Shim struct{ failed bool }
-
-// Fail is what Ginkgo calls when the suite fails.
-func (s *Shim) Fail() { s.failed = true }
-
-// Failed reports whether Ginkgo failed the suite.
-func (s *Shim) Failed() bool { return s.failed }
 
 // WriteRefused writes the verdicts.json of a run refused its flags or configuration (outcome
 // usage, exit 2), so that every run leaves one: into reportsDir, or where ZS_REPORTS_DIR or the
