@@ -120,7 +120,11 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		}
 		args = []any{suiteConfig, reporterConfig}
 	}
-	return RunSpecs(t, SuiteName, args...)
+	passed := RunSpecs(t, SuiteName, args...)
+	if suiteConfig.ParallelTotal <= 1 && suite.verdicts != nil {
+		suite.out.Printf("%s", suite.verdictLine())
+	}
+	return passed
 }
 
 // Preflight proves a live target reachable (resolve, connect, TLS handshake; no HTTP request)
@@ -145,6 +149,7 @@ func Preflight() bool {
 	now := time.Now()
 	suiteConfig, _ := GinkgoConfiguration()
 	r.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
+	r.out.Printf("%s", r.verdictLine())
 	return false
 }
 
@@ -565,7 +570,11 @@ func (r *run) summarize(rep Report) {
 		r.out.Fail("writing " + VerdictsFile + ": " + err.Error())
 	}
 	r.out.Printf("Conformance reports: %s", strings.Join(paths, ", "))
-	r.out.Printf("%s", r.verdictLine())
+	if rep.SuiteConfig.ParallelTotal > 1 {
+		// Alone, Run prints it after Ginkgo's own summary, as the run's last line; the door
+		// that started the processes does that under ginkgo -p.
+		r.out.Printf("%s", r.verdictLine())
+	}
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
@@ -575,16 +584,20 @@ func (r *run) summarize(rep Report) {
 const VerdictsFile = "verdicts.json"
 
 // verdictLine is the run's last line: what was tested, beside the verdict and its exit status.
-func (r *run) verdictLine() string {
-	v := r.verdicts.Run
+func (r *run) verdictLine() string { return VerdictLine(r.cfg, r.verdicts) }
+
+// VerdictLine is the last line of a run of cfg that ended with f: what was tested, beside the
+// verdict and its exit status.
+func VerdictLine(cfg *config.Config, f *verdicts.File) string {
+	v := f.Run
 	what := map[verdicts.Outcome]string{
-		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(r.verdicts.Failed())) + " clause(s)",
+		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(f.Failed())) + " clause(s)",
 		verdicts.OutcomeCouldNotTest: "COULD NOT TEST", verdicts.OutcomeBroken: "BROKEN: the environment failed; the target was not fully tested",
 	}[v.Outcome]
 	if v.Mode == verdicts.ModeDryRun {
 		what = "dry run: nothing was sent"
 	}
-	return fmt.Sprintf("conformance: %s — %s (exit %d)", r.cfg.Describe(), what, v.ExitCode)
+	return fmt.Sprintf("conformance: %s — %s (exit %d)", cfg.Describe(), what, v.ExitCode)
 }
 
 // target is what verdicts.json names as tested.
