@@ -9,15 +9,19 @@
 //			auth.WriteProblems(os.Stderr, err) // one line per problem
 //			os.Exit(2)
 //		}
-//		os.Exit(m.Run())
+//		m.Run()
+//		os.Exit(auth.Verdicts().Run.ExitCode) // 0 pass, 1 fail, 3 could not test or broken
 //	}
 //
 //	func TestAuth(t *testing.T) { auth.Run(t) }
 //
 // Prepare loads and validates everything a run depends on (configuration, catalogue, fixtures)
-// before Ginkgo starts, so a bad configuration runs no spec. Run builds the tree, audits it
-// against the catalogue before any request is sent, walks the documented flow once, judges
-// every clause on that shared evidence and writes the conformance reports.
+// before Ginkgo starts, so a bad configuration runs no spec; CheckLabelFilter refuses a filter
+// that selects nothing. Run says what the run tests, proves a live target reachable
+// (Preflight), builds the tree, audits it against the catalogue before any request is sent,
+// walks the documented flow once (a refused log-in ends the run there), judges every clause on
+// that shared evidence, and writes the conformance reports and verdicts.json. Verdicts is the
+// finished run's outcome, the same at every door.
 package auth
 
 import (
