@@ -817,6 +817,12 @@ func (r *run) writePlan(rep Report) {
 			case negative.WrongPasswords(built) > 0 && c.FirstWrongPassword+negative.WrongPasswords(built)-1 > r.cfg.WrongPasswordAttempts:
 				note = "would skip: beyond safety.wrong_password_attempts"
 				continue
+			case slices.Contains(c.Labels(), negative.LabelLiveOnly) && r.cfg.Offline():
+				note = "would skip: needs a live target (ZS_BASE_URL)"
+				continue
+			case r.fixtures != nil && !r.recordsAll(built):
+				note = "would skip: the fixtures do not record its requests"
+				continue
 			}
 			reqs += len(built)
 			wp += negative.WrongPasswords(built)
@@ -936,4 +942,14 @@ func WriteRefused(reportsDir, baseURL string) (string, error) {
 	}
 	path := filepath.Join(config.ResolvePath(reportsDir), VerdictsFile)
 	return path, out.Std(environmentSecrets()).WriteFile(path, data)
+}
+
+// recordsAll reports whether the replayed fixtures record every request of a case.
+func (r *run) recordsAll(reqs []negative.Request) bool {
+	for _, q := range reqs {
+		if !r.fixtures.Has(q.Call.Step) {
+			return false
+		}
+	}
+	return true
 }
