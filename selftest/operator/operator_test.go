@@ -103,7 +103,7 @@ func TestNothingListeningIsOneLineAndCouldNotTest(t *testing.T) {
 // A stale password costs exactly one failed log-in, the flow's own, whatever the door and
 // whatever safety.wrong_credentials says; the run says which account and what to check.
 func TestAStalePasswordCostsOneFailedLogIn(t *testing.T) {
-	for _, d := range []door{cli, parallel} {
+	for _, d := range doors {
 		for _, wrong := range []string{"true", "false"} {
 			t.Run(fmt.Sprintf("%s/wrong_credentials=%s", d.name, wrong), func(t *testing.T) {
 				srv, url := serve(t)
@@ -130,7 +130,7 @@ func TestAStalePasswordCostsOneFailedLogIn(t *testing.T) {
 // safety.wrong_password_attempts, serial and in parallel, and are none with
 // safety.wrong_credentials false.
 func TestWrongPasswordLogInsStayWithinTheBound(t *testing.T) {
-	for _, d := range []door{cli, parallel} {
+	for _, d := range doors {
 		for _, c := range []struct {
 			wrong, attempts string
 			max             int
