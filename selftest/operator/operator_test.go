@@ -111,6 +111,9 @@ func TestAStalePasswordCostsOneFailedLogIn(t *testing.T) {
 				if got := srv.wrongLogIns(); got != 1 {
 					t.Errorf("%d log-ins with a wrong password on %s, want exactly 1", got, account.Email)
 				}
+				if n := srv.total(); n != 1 {
+					t.Errorf("%d requests reached the server; after the refused log-in nothing more may be sent", n)
+				}
 				if res.ExitCode != 3 {
 					t.Errorf("exit %d, want 3 (could not test)", res.ExitCode)
 				}

@@ -370,6 +370,21 @@ func (r *run) walk(ctx context.Context) *flow.Flow {
 			s.Stop()
 		}()
 	}
+	if r.fixtures == nil {
+		// A refused log-in ends the run (loginProblem): the flow's other requests must not be
+		// sent, so its context ends with that answer.
+		var stop context.CancelFunc
+		ctx, stop = context.WithCancel(ctx)
+		defer stop()
+		observe := r.client.Observe
+		r.client.Observe = func(ex *httpx.Exchange) {
+			observe(ex)
+			if ex.Step == flow.Create && ex.Status() >= 400 && ex.Status() < 500 {
+				stop()
+			}
+		}
+		defer func() { r.client.Observe = observe }()
+	}
 	return flow.Run(ctx, opts)
 }
 
