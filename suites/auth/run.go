@@ -56,6 +56,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 	"github.com/zonesmart/jwt-conformance/version"
 )
@@ -524,6 +525,15 @@ func (r *run) summarize(rep Report) {
 			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "dry run: nothing was sent"
 		}
 		r.writePlan(rep)
+	case rep.SuiteConfig.LabelFilter != "" && len(rep.SpecReports) > 0 && s.Specs[verdict.NotRun] == s.Specs.Total():
+		// The filter selected no spec of the tree as Ginkgo built it (the doors check it
+		// against the catalogue first; this holds for a label only the tree knows).
+		vrun.Outcome = verdicts.OutcomeUsage
+		r.problem = fmt.Sprintf("label filter %q selects no spec; the labels are %s", rep.SuiteConfig.LabelFilter, strings.Join(treeLabels(rep), ", "))
+		r.out.Printf("%s", r.problem)
+		for i := range cls {
+			cls[i].Reason = "not run: " + r.problem
+		}
 	case r.problem != "":
 		vrun.Outcome = verdicts.OutcomeCouldNotTest
 		for i := range cls {
@@ -967,4 +977,18 @@ func (r *run) recordsAll(reqs []negative.Request) bool {
 		}
 	}
 	return true
+}
+
+// treeLabels are the labels of the tree's specs besides clause:<ID>, sorted.
+func treeLabels(rep Report) []string {
+	var known []string
+	for _, sr := range rep.SpecReports {
+		for _, l := range sr.Labels() {
+			if !strings.HasPrefix(l, clauses.LabelPrefix) && !slices.Contains(known, l) {
+				known = append(known, l)
+			}
+		}
+	}
+	slices.Sort(known)
+	return known
 }
