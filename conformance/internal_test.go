@@ -34,7 +34,7 @@ func TestEnvironmentRefusesWhatItCannotUse(t *testing.T) {
 	}{
 		{Target{}, "Target.BaseURL is empty"},
 		{Target{BaseURL: "http://x", Settings: map[string]string{"ZS_PASSWORD": "pw"}}, "set Target.Password instead"},
-		{Target{BaseURL: "http://x", Settings: map[string]string{"ZS_REFRESH_METOD": "POST"}}, `"ZS_REFRESH_METOD" is not a setting`},
+		{Target{BaseURL: "http://x", Settings: map[string]string{"ZS_REFRESH_METOD": "POST"}}, `["ZS_REFRESH_METOD"] is not a setting`},
 	} {
 		_, err := environment(tc.target)
 		if err == nil || !strings.Contains(err.Error(), tc.says) || strings.Contains(err.Error(), "\n") {
