@@ -21,6 +21,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
+	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 )
 
 var (
@@ -65,6 +66,93 @@ func Binary() (string, error) {
 	return binPath, buildErr
 }
 
+// CLI compiles the jwt-conformance command once per process and returns its path.
+func CLI() (string, error) {
+	cliOnce.Do(func() {
+		root, err := Root()
+		if err != nil {
+			cliErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "zs-cli-")
+		if err != nil {
+			cliErr = err
+			return
+		}
+		cliPath = filepath.Join(dir, "jwt-conformance")
+		cmd := exec.Command("go", "build", "-o", cliPath, "./cmd/jwt-conformance")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			cliErr = fmt.Errorf("building the CLI: %v\n%s", err, out)
+		}
+	})
+	return cliPath, cliErr
+}
+
+var (
+	cliOnce sync.Once
+	cliPath string
+	cliErr  error
+)
+
+// Door is how a run is started: the doors whose exit codes the README promises.
+type Door string
+
+const (
+	DoorCLI    Door = "cli"    // jwt-conformance, in one process
+	DoorBinary Door = "binary" // the compiled suite, bin/conformance.test
+)
+
+// RunDoor runs the suite through a door as a user would: no flag added but args (so colour,
+// reports and label filters are the door's own), env on a clean environment, the working
+// directory and ZS_REPORTS_DIR a fresh directory under dir. The result holds the run's
+// verdicts.json, and its Ginkgo report when the door wrote one.
+func RunDoor(ctx context.Context, door Door, dir string, env map[string]string, args ...string) (*Result, error) {
+	var bin string
+	var err error
+	switch door {
+	case DoorCLI:
+		bin, err = CLI()
+	case DoorBinary:
+		bin, err = Binary()
+	default:
+		err = fmt.Errorf("unknown door %q", door)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, err := os.MkdirTemp(dir, "run-")
+	if err != nil {
+		return nil, err
+	}
+	p := &Process{out: out, jsonReport: filepath.Join(out, "report.json")}
+	if door == DoorBinary {
+		args = append([]string{"--ginkgo.json-report=" + p.jsonReport}, args...)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = out
+	cmd.Env = append(cleanEnv(), "ZS_REPORTS_DIR="+out)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdout, cmd.Stderr = &p.output, &p.output
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %v", bin, err)
+	}
+	p.cmd = cmd
+	res, err := p.Wait()
+	if err != nil {
+		return res, err
+	}
+	if data, err := os.ReadFile(filepath.Join(out, "verdicts.json")); err == nil {
+		if res.File, err = verdicts.Parse("verdicts.json", data); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
 // Result is one run of the suite.
 type Result struct {
 	ExitCode int
@@ -72,6 +160,8 @@ type Result struct {
 	Report   types.Report
 	Summary  report.Summary
 	Dir      string // where the run's reports were written
+	// File is the run's verdicts.json (RunDoor), or nil when the run wrote none.
+	File *verdicts.File
 }
 
 // Run executes the suite with env added to a clean environment (no ZS_* from the caller) and

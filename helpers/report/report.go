@@ -23,6 +23,7 @@ const (
 	EntryRequests = "requests" // HTTP requests a spec (or the suite set-up) sent
 	EntryExchange = "exchange" // a redacted transcript, attached when a spec fails
 	EntryEvidence = "evidence" // the redacted flow summary, attached to the set-up
+	EntryBroken   = "broken"   // why a failed spec's failure is the environment's (no answer came), not the target's
 )
 
 // Verdict is the value of a spec's EntryVerdict report entry: Ginkgo keeps it as JSON in its
@@ -82,11 +83,14 @@ type Summary struct {
 	Requests int
 	Counts   map[verdict.Kind]int
 	Other    []string // failures outside any clause (set-up, audit)
+	// Specs counts the specs by verdict, as Ginkgo counts them: a clause may have several
+	// specs (a table's entries), so these add up to Ginkgo's totals and Counts to the clauses.
+	Specs map[verdict.Kind]int
 }
 
 // Summarize reads a Ginkgo report.
 func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
-	s := Summary{Counts: map[verdict.Kind]int{}}
+	s := Summary{Counts: map[verdict.Kind]int{}, Specs: map[verdict.Kind]int{}}
 	bySpec := map[string][]SpecVerdict{}
 	for _, sr := range r.SpecReports {
 		for _, e := range sr.ReportEntries {
@@ -101,6 +105,7 @@ func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
 			}
 			continue
 		}
+		s.Specs[specVerdict(sr)]++
 		for _, id := range clauses.FromLabels(sr.Labels()) {
 			bySpec[id] = append(bySpec[id], SpecVerdict{Clause: id, Text: sr.FullText(), Verdict: specVerdict(sr), Message: specMessage(sr), Exchange: entryText(sr, EntryExchange)})
 		}
@@ -122,6 +127,11 @@ func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
 // filter), else the verdict the spec attached (pass, warn, waived).
 func specVerdict(sr types.SpecReport) verdict.Kind {
 	switch {
+	case sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
+		// The run was stopped under it: that says nothing of the target.
+		return verdict.Broken
+	case sr.State.Is(types.SpecStateFailureStates) && entryText(sr, EntryBroken) != "":
+		return verdict.Broken
 	case sr.State.Is(types.SpecStateFailureStates):
 		return verdict.Fail
 	case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
@@ -154,11 +164,15 @@ func specMessage(sr types.SpecReport) string {
 	return v.Message
 }
 
-// WriteText prints the per-clause summary table.
+// WriteText prints the per-clause summary table: the clauses the run selected, then the counts
+// of clauses and of specs (Ginkgo's unit), which differ where a clause has several specs.
 func (s Summary) WriteText(w io.Writer) {
 	fmt.Fprintln(w, "\nConformance by clause")
 	fmt.Fprintf(w, "  %-22s %-6s %-8s %s\n", "clause", "sev", "verdict", "note")
 	for _, c := range s.Clauses {
+		if c.Verdict == verdict.NotRun {
+			continue // left out by the label filter: counted below, not listed
+		}
 		note := ""
 		for _, sv := range c.Specs {
 			if sv.Verdict == c.Verdict && sv.Message != "" {
@@ -171,17 +185,24 @@ func (s Summary) WriteText(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-22s %-6s %-8s %s\n", c.ID, c.Severity, strings.ToUpper(c.Verdict.Words()), note)
 	}
-	var parts []string
-	for _, v := range verdict.Kinds {
-		if n := s.Counts[v]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, v.Words()))
-		}
-	}
 	sort.Strings(s.Other)
 	for _, o := range s.Other {
 		fmt.Fprintf(w, "  outside any clause: %s\n", o)
 	}
-	fmt.Fprintf(w, "Clauses: %s. HTTP requests sent: %d.\n", strings.Join(parts, ", "), s.Requests)
+	fmt.Fprintf(w, "Clauses: %s. Specs (Ginkgo's count; a clause is judged by all its specs): %s. HTTP requests sent: %d.\n",
+		counts(s.Counts), counts(s.Specs), s.Requests)
+}
+
+func counts(by map[verdict.Kind]int) string {
+	var parts []string
+	total := 0
+	for _, v := range verdict.Kinds {
+		if n := by[v]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, v.Words()))
+			total += n
+		}
+	}
+	return fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", "))
 }
 
 func firstLine(s string) string {

@@ -22,11 +22,15 @@ package auth
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +52,8 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
+	"github.com/zonesmart/jwt-conformance/version"
 )
 
 // SuiteName is the Ginkgo suite's description.
@@ -66,6 +72,12 @@ type Setup struct {
 	// Catalogue is the clause catalogue to judge against; nil is the embedded one. Tests of the
 	// suite's own audit pass a drifted one.
 	Catalogue *clauses.Catalogue
+	// Flags are a command line's settings by flag name (config.Key.Flag: "base-url"); they win
+	// over the file and the environment.
+	Flags map[string]string
+	// Baseline is an earlier run's verdicts: the run's summary and reports open with what
+	// changed since it. It never changes the outcome.
+	Baseline *verdicts.File
 }
 
 // Prepare loads and validates the configuration, the catalogue and the fixtures, and makes the
@@ -89,7 +101,77 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		return false
 	}
 	RegisterFailHandler(suite.out.FailHandler())
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	if suiteConfig.ParallelTotal <= 1 {
+		suite.announce()
+		// Alone, the run proves the target reachable before Ginkgo starts, so that a target
+		// with nothing listening costs a few lines; under ginkgo -p, process 1 does it first
+		// thing instead.
+		if !suiteConfig.DryRun && !Preflight() {
+			t.Fail()
+			return false
+		}
+	}
+	if len(args) == 0 {
+		reporterConfig.NoColor = reporterConfig.NoColor || !colourWanted()
+		if !reporterConfig.Verbose && !reporterConfig.VeryVerbose {
+			// The clause table says which specs skipped and why; a row of S says nothing.
+			reporterConfig.SilenceSkips = true
+		}
+		args = []any{suiteConfig, reporterConfig}
+	}
 	return RunSpecs(t, SuiteName, args...)
+}
+
+// Preflight proves a live target reachable (resolve, connect, TLS handshake; no HTTP request)
+// before Ginkgo starts. If it is not, the run ends here: one line naming what failed and the
+// setting that fixes it, the reports and verdicts.json of a run that could not test, and
+// false. Run calls it when the suite runs in one process; a door that starts the suite's
+// processes itself (ginkgo -p) calls it first. Offline, it has nothing to prove.
+func Preflight() bool {
+	r := suite
+	if r == nil || r.cfg.Offline() || r.preflown {
+		return true
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), r.budgetEnd)
+	problem := r.preflight(ctx)
+	cancel()
+	if problem == "" {
+		r.preflown = true
+		return true
+	}
+	r.problem = r.redactor.String(problem)
+	r.out.Printf("%s", r.problem)
+	now := time.Now()
+	suiteConfig, _ := GinkgoConfiguration()
+	r.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
+	return false
+}
+
+// Verdicts is the finished run's verdicts, as verdicts.json holds them; nil before a run has
+// finished on this process (under ginkgo -p, only process 1 has them).
+func Verdicts() *verdicts.File {
+	if suite == nil {
+		return nil
+	}
+	return suite.verdicts
+}
+
+// Problem is the one line that says why the finished run could not test or broke; "" for a
+// run that judged every selected clause.
+func Problem() string {
+	if suite == nil {
+		return ""
+	}
+	return suite.problem
+}
+
+// Tested is what the prepared run tests, as its first line says it (config.Config.Describe).
+func Tested() string {
+	if suite == nil {
+		return ""
+	}
+	return suite.cfg.Describe()
 }
 
 // WriteProblems prints a Prepare error the way the suite ends on one: a count, then one
@@ -125,7 +207,7 @@ type run struct {
 	cat      *clauses.Catalogue
 	redactor *redact.Redactor
 	// out is the one door every byte of the run leaves by, through redactor.
-	out *out.Door
+	out      *out.Door
 	client   *httpx.Client
 	fixtures *replay.Set      // the replayed fixtures; nil for a live target
 	recorder *record.Recorder // set by record.dir (make record)
@@ -142,6 +224,16 @@ type run struct {
 	// wrongPasswords counts this process's wrong-password log-ins against the configured bound.
 	wrongPasswords negative.Lockout
 
+	// baseline is an earlier run's verdicts to compare with (Setup.Baseline).
+	baseline *verdicts.File
+	// announced is set once the run's first line (what is tested) is out; preflown once the
+	// target was proved reachable.
+	announced, preflown bool
+	// problem is the one line that ended the run before its clauses (preflight), or that
+	// names what the environment broke during it; verdicts is the finished run's result.
+	problem  string
+	verdicts *verdicts.File
+
 	// sent are the exchanges the running spec sent itself, for its failure transcript.
 	sent []*httpx.Exchange
 	// requestsBefore is the request count when the running spec began.
@@ -149,7 +241,7 @@ type run struct {
 }
 
 func prepare(s Setup) (*run, error) {
-	r := &run{cat: s.Catalogue}
+	r := &run{cat: s.Catalogue, baseline: s.Baseline}
 	var err error
 	if r.cat == nil {
 		if r.cat, err = clauses.Default(); err != nil {
@@ -157,7 +249,7 @@ func prepare(s Setup) (*run, error) {
 		}
 	}
 	known := func(id string) bool { _, ok := r.cat.Get(id); return ok }
-	opts := config.Options{File: s.ConfigPath, Lookup: s.LookupEnv, Known: known}
+	opts := config.Options{File: s.ConfigPath, Lookup: s.LookupEnv, Known: known, Flags: s.Flags}
 	if s.LookupEnv == nil {
 		// The process environment is read whole, so that a mistyped ZS_* variable is named.
 		opts.Environ = os.Environ()
@@ -222,8 +314,16 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	suite.audit()
 	ctx2, cancel := suite.budget(ctx)
 	defer cancel()
+	if !suite.cfg.Offline() && !suite.preflown {
+		if problem := suite.preflight(ctx2); problem != "" {
+			suite.couldNotTest(problem)
+		}
+	}
 	f := suite.walk(ctx2)
 	suite.out.Entry(report.EntryRequests, fmt.Sprint(f.Requests), ReportEntryVisibilityNever)
+	if problem := suite.loginProblem(f); problem != "" {
+		suite.couldNotTest(problem)
+	}
 	data, err := json.Marshal(f)
 	Expect(err).NotTo(HaveOccurred())
 	return data
@@ -326,6 +426,16 @@ func (r *run) afterSpec() {
 	if n := r.client.Requests() - r.requestsBefore; n > 0 {
 		r.out.Entry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
 	}
+	// A spec that failed because no answer came (the connection was lost, the run budget was
+	// spent, the run was interrupted) says nothing of the target: its clause is broken.
+	if CurrentSpecReport().Failed() {
+		for _, ex := range r.sent {
+			if ex.Response == nil && ex.Err != "" {
+				r.out.Entry(report.EntryBroken, ex.Err, ReportEntryVisibilityNever)
+				break
+			}
+		}
+	}
 }
 
 func (r *run) signaturesRedacted() bool {
@@ -352,9 +462,10 @@ const entryRecording = "recording"
 var _ = ReportAfterSuite("conformance summary", func(r Report) { suite.summarize(r) })
 
 func (r *run) summarize(rep Report) {
+	dryRun := rep.SuiteConfig.DryRun
 	s := report.Summarize(rep, r.cat)
 	problems := r.auditProblems
-	if len(problems) == 0 {
+	if len(problems) == 0 && !dryRun && len(rep.SpecReports) > 0 {
 		// The tree as Ginkgo ran it, in case a spec was declared without clause or entry.
 		var specs []clauses.SpecInfo
 		for _, sr := range rep.SpecReports {
@@ -367,7 +478,53 @@ func (r *run) summarize(rep Report) {
 	if len(problems) > 0 {
 		s.Other = append(s.Other, "the clause catalogue and the specs disagree: "+strings.Join(problems, "; "))
 	}
-	s.WriteText(r.out.Stdout())
+	vrun := verdicts.Run{Mode: verdicts.Mode(r.cfg.Mode()), Target: r.target(), Started: rep.StartTime, Finished: rep.EndTime,
+		SuiteVersion: version.Current(), Requests: int(r.client.Requests())}
+	if vrun.Finished.IsZero() {
+		vrun.Finished = time.Now()
+	}
+	if r.problem == "" {
+		// The requests of every process, as the specs counted them.
+		vrun.Requests = s.Requests
+	}
+	cls, err := verdicts.FromSummary(s, r.cfg.Waivers, r.redactor.String)
+	if err != nil {
+		r.out.Fail("reading the verdicts: " + err.Error())
+	}
+	switch {
+	case dryRun:
+		vrun.Mode, vrun.Outcome, vrun.Requests = verdicts.ModeDryRun, verdicts.OutcomePass, 0
+		for i := range cls {
+			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "dry run: nothing was sent"
+		}
+		r.writePlan(rep)
+	case r.problem != "":
+		vrun.Outcome = verdicts.OutcomeCouldNotTest
+		for i := range cls {
+			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "not run: "+r.problem
+		}
+	default:
+		vrun.Outcome = verdicts.OutcomeOf(cls)
+		if vrun.Outcome == verdicts.OutcomePass && (!rep.SuiteSucceeded || len(s.Other) > 0) {
+			// Ginkgo failed the run outside any clause (a set-up node, the audit, an interrupt):
+			// nothing the target did, and not a pass.
+			vrun.Outcome = verdicts.OutcomeBroken
+			if len(s.Other) > 0 {
+				r.problem = s.Other[0]
+			} else {
+				r.problem = "the run ended before every selected clause was judged (interrupted, or a set-up node failed)"
+			}
+		}
+		s.WriteText(r.out.Stdout())
+	}
+	vrun.ExitCode = vrun.Outcome.ExitCode()
+	r.verdicts = verdicts.New(vrun, cls)
+	changes := ""
+	if r.baseline != nil {
+		c := verdicts.Compare(r.baseline, r.verdicts)
+		r.out.Printf("%s", c.Text())
+		changes = c.Markdown()
+	}
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
 			if e.Name == entryRecording {
@@ -375,14 +532,66 @@ func (r *run) summarize(rep Report) {
 			}
 		}
 	}
-	paths, err := report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), r.out.WriteFile)
+	var paths []string
+	if !dryRun {
+		write := r.out.WriteFile
+		if changes != "" {
+			// What changed since the baseline opens the Markdown report, which the action puts
+			// into the job summary.
+			write = func(path string, data []byte) error {
+				if filepath.Base(path) == report.MarkdownFile {
+					data = append([]byte(changes+"\n"), data...)
+				}
+				return r.out.WriteFile(path, data)
+			}
+		}
+		paths, err = report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), write)
+		if err != nil {
+			r.out.Fail("writing the conformance reports: " + err.Error())
+		}
+	}
+	data, err := r.verdicts.Marshal()
+	if err == nil {
+		path := filepath.Join(r.cfg.ReportsDir, VerdictsFile)
+		if err = r.out.WriteFile(path, data); err == nil {
+			paths = append(paths, path)
+		}
+	}
 	if err != nil {
-		r.out.Fail("writing the conformance reports: " + err.Error())
+		r.out.Fail("writing " + VerdictsFile + ": " + err.Error())
 	}
 	r.out.Printf("Conformance reports: %s", strings.Join(paths, ", "))
+	r.out.Printf("%s", r.verdictLine())
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
+}
+
+// VerdictsFile is the machine-readable result every run writes into the reports directory.
+const VerdictsFile = "verdicts.json"
+
+// verdictLine is the run's last line: what was tested, beside the verdict and its exit status.
+func (r *run) verdictLine() string {
+	v := r.verdicts.Run
+	what := map[verdicts.Outcome]string{
+		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(r.verdicts.Failed())) + " clause(s)",
+		verdicts.OutcomeCouldNotTest: "COULD NOT TEST", verdicts.OutcomeBroken: "BROKEN: the environment failed; the target was not fully tested",
+	}[v.Outcome]
+	if v.Mode == verdicts.ModeDryRun {
+		what = "dry run: nothing was sent"
+	}
+	return fmt.Sprintf("conformance: %s — %s (exit %d)", r.cfg.Describe(), what, v.ExitCode)
+}
+
+// target is what verdicts.json names as tested.
+func (r *run) target() string {
+	switch {
+	case r.fixtures != nil && r.cfg.Fixtures != "":
+		return r.cfg.Fixtures
+	case r.fixtures != nil:
+		return "the page's own examples"
+	}
+	return r.cfg.BaseURL
 }
 
 // reportRun is what the conformance reports state beside the verdicts. The text that specs put
@@ -410,3 +619,307 @@ func (r *run) reportRun(rep Report) report.Run {
 
 // errNotPrepared is what a spec tree built without Prepare reports.
 var errNotPrepared = errors.New("the auth suite's tree was built before auth.Prepare: call Prepare, then Run")
+
+// preflight proves the target reachable before any spec: one resolve, connect and TLS
+// handshake with the client's own TLS settings, and no HTTP request. It returns the one line
+// that says what failed and which setting fixes it, or "".
+func (r *run) preflight(ctx context.Context) string {
+	u, err := url.Parse(r.cfg.BaseURL)
+	if err != nil || u.Host == "" {
+		return "could not test: target.base_url names no host: check ZS_BASE_URL"
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443"}[u.Scheme]
+		if port == "" {
+			port = "80"
+		}
+	}
+	addr := net.JoinHostPort(host, port)
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			return fmt.Sprintf("could not test: the name %s does not resolve (%v); check ZS_BASE_URL (target.base_url)", host, dnsErr.Err)
+		}
+		return fmt.Sprintf("could not test: nothing answers at %s (%v); check ZS_BASE_URL (target.base_url), or start the server", addr, rootCause(err))
+	}
+	defer conn.Close()
+	if u.Scheme != "https" {
+		return ""
+	}
+	tlsCfg, err := r.cfg.TLSConfig()
+	if err != nil {
+		return "could not test: " + err.Error() + "; check ZS_TLS_CA_FILE (tls.ca_file)"
+	}
+	tlsCfg.ServerName = host
+	tc := tls.Client(conn, tlsCfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return fmt.Sprintf("could not test: the TLS handshake with %s failed (%v); trust its CA with ZS_TLS_CA_FILE (tls.ca_file), or check ZS_BASE_URL", addr, rootCause(err))
+	}
+	return ""
+}
+
+// rootCause is an error without the operation and address net wraps around it, which the
+// line around it already names.
+func rootCause(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// maxAnswer bounds the body quoted in a refused log-in's line.
+const maxAnswer = 200
+
+// loginProblem is the one line a live run ends on when the flow's log-in got no answer or was
+// refused (4xx): nothing else can be tested without the account's tokens, and every further
+// wrong-password log-in could lock it.
+func (r *run) loginProblem(f *flow.Flow) string {
+	if r.fixtures != nil {
+		return ""
+	}
+	ex := f.Exchanges[flow.Create]
+	if f.Fatal != "" || ex == nil || ex.Response == nil {
+		why := f.Fatal
+		if why == "" && ex != nil {
+			why = ex.Err
+		}
+		return fmt.Sprintf("could not test: the log-in as %s got no answer (%s); check ZS_BASE_URL", r.cfg.Email, why)
+	}
+	// A 4xx is the account refused; any other answer (a 5xx, a 200 without tokens) is the
+	// target's own failure, which its clauses judge.
+	status := ex.Response.Status
+	if status >= 400 && status < 500 {
+		body := strings.Join(strings.Fields(r.redactor.String(string(ex.Response.Body))), " ")
+		if len(body) > maxAnswer {
+			body = body[:maxAnswer] + "…"
+		}
+		return fmt.Sprintf("could not test: the log-in as %s was refused: %d %s; check ZS_EMAIL / ZS_PASSWORD", r.cfg.Email, status, body)
+	}
+	return ""
+}
+
+// couldNotTest ends the run before its clauses: the one line, then every spec is skipped (a
+// skipped set-up skips the whole tree on every process) and nothing more is sent.
+func (r *run) couldNotTest(problem string) {
+	r.problem = r.redactor.String(problem)
+	r.out.Printf("%s", r.problem)
+	Skip(r.problem)
+}
+
+// announce prints the run's first lines: what is tested, and the settings that weaken it.
+func (r *run) announce() {
+	if r.announced {
+		return
+	}
+	r.announced = true
+	r.out.Printf("conformance: %s", r.cfg.Describe())
+	for _, w := range r.cfg.Warnings() {
+		r.out.Printf("warning: %s", w)
+	}
+}
+
+// Announce prints what the prepared run tests and its warnings, once: a door that starts the
+// suite in other processes (ginkgo -p) says it first itself.
+func Announce() {
+	if suite != nil {
+		suite.announce()
+	}
+}
+
+// colourWanted says whether the console may carry colour codes: not into a pipe or a file,
+// and never when NO_COLOR is set (https://no-color.org).
+func colourWanted() bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	info, err := stdoutForStat.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// stdoutForStat is the standard output's descriptor, only ever stat'ed: nothing is written
+// around the door. It is a package variable so that it is never collected, since the
+// finalizer of an *os.File closes its descriptor.
+var stdoutForStat = os.NewFile(1, "stdout")
+
+// ColourWanted is colourWanted for the doors that build Ginkgo's reporter configuration
+// themselves.
+func ColourWanted() bool { return colourWanted() }
+
+// writePlan is what a dry run prints instead of verdicts: per selected clause, the requests it
+// would send and how many of them carry a wrong password. Negative cases are built from
+// placeholder evidence (the page's tokens), so their counts are those of a live run.
+func (r *run) writePlan(rep Report) {
+	selected := map[string]bool{}
+	for _, sr := range rep.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt && sr.State == types.SpecStatePassed {
+			for _, id := range clauses.FromLabels(sr.Labels()) {
+				selected[id] = true
+			}
+		}
+	}
+	ev := negative.Evidence{Email: r.cfg.Email, Password: "placeholder", Access: fixtures.PageAccessToken, Refresh: fixtures.PageRefreshToken,
+		Create: r.cfg.Create, Me: r.cfg.Me, RefreshAt: r.cfg.Refresh, Scheme: r.cfg.Scheme, Algorithm: r.cfg.Algorithm,
+		Key: []byte(r.cfg.SigningKey), Live: !r.cfg.Offline(), Skew: r.cfg.Skew, AccessLifetime: r.cfg.AccessLifetime,
+		RefreshLifetime: r.cfg.RefreshLifetime, Now: time.Now(), Malformed: r.cfg.MalformedBodies}
+	if ev.Email == "" {
+		ev.Email = "placeholder@invalid.example"
+	}
+	w := r.out.Stdout()
+	fmt.Fprintln(w, "\nDry run: what a run would send")
+	fmt.Fprintf(w, "  the documented flow, once before every clause: up to %d requests, one log-in with the configured password\n", len(flow.Steps))
+	total, wrong := len(flow.Steps), 0
+	for _, cl := range r.cat.Clauses {
+		if !selected[cl.ID] {
+			continue
+		}
+		reqs, wp, note := 0, 0, "judged on the flow's answers: no request of its own"
+		for _, c := range negative.Cases() {
+			if c.Clause != cl.ID {
+				continue
+			}
+			built, err := c.Build(ev)
+			switch {
+			case err != nil:
+				note = "would skip: " + err.Error()
+				continue
+			case c.Lockout && !r.cfg.WrongCredentials:
+				note = "would skip: safety.wrong_credentials is false"
+				continue
+			case negative.WrongPasswords(built) > 0 && c.FirstWrongPassword+negative.WrongPasswords(built)-1 > r.cfg.WrongPasswordAttempts:
+				note = "would skip: beyond safety.wrong_password_attempts"
+				continue
+			}
+			reqs += len(built)
+			wp += negative.WrongPasswords(built)
+			note = ""
+		}
+		total, wrong = total+reqs, wrong+wp
+		line := fmt.Sprintf("  %-22s %-6s %3d request(s), %d wrong-password log-in(s)", cl.ID, cl.Severity, reqs, wp)
+		if note != "" && reqs == 0 {
+			line = fmt.Sprintf("  %-22s %-6s %s", cl.ID, cl.Severity, note)
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "In all: at most %d requests, %d wrong-password log-in(s) (safety.wrong_password_attempts: %d).\n", total, wrong, r.cfg.WrongPasswordAttempts)
+	fmt.Fprintln(w, "dry run: nothing was sent")
+}
+
+// CheckLabelFilter refuses, before anything runs, a label filter that selects no spec of the
+// tree (a mistyped label would otherwise run nothing and pass). The error is one line naming
+// the filter and the labels the tree knows.
+func CheckLabelFilter(filter string) error {
+	if strings.TrimSpace(filter) == "" || suite == nil {
+		return nil
+	}
+	match, err := types.ParseLabelFilter(filter)
+	if err != nil {
+		return fmt.Errorf("label filter %q does not parse (%v)", filter, strings.TrimSpace(firstLineOf(err.Error())))
+	}
+	sets, known := labelSets(suite.cat)
+	for _, ls := range sets {
+		if match(ls) {
+			return nil
+		}
+	}
+	return fmt.Errorf("label filter %q selects no spec; the labels are %s, and clause:<ID> for each clause (--list-clauses)", filter, strings.Join(known, ", "))
+}
+
+func firstLineOf(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// labelSets are the label sets the tree's specs carry, one per clause (a clause's specs share
+// its cases' mode labels), and the labels other than clause:<ID>. They come from the catalogue
+// and the negative cases, so the filter is checked before the tree is built.
+func labelSets(cat *clauses.Catalogue) ([][]string, []string) {
+	caseLabels := map[string][]string{}
+	for _, c := range negative.Cases() {
+		caseLabels[c.Clause] = append(caseLabels[c.Clause], c.Labels()...)
+	}
+	var sets [][]string
+	seen := map[string]bool{}
+	var known []string
+	for _, cl := range cat.Clauses {
+		ls := append([]string{clauses.Label(cl.ID), string(cl.Severity), cl.Endpoint}, caseLabels[cl.ID]...)
+		for _, l := range ls[1:] {
+			if !seen[l] {
+				seen[l] = true
+				known = append(known, l)
+			}
+		}
+		sets = append(sets, ls)
+	}
+	slices.Sort(known)
+	return sets, known
+}
+
+// KnownLabels are the labels of the tree besides clause:<ID>, for --help and the label filter's
+// error.
+func KnownLabels() ([]string, error) {
+	cat, err := clauses.Default()
+	if err != nil {
+		return nil, err
+	}
+	_, known := labelSets(cat)
+	return known, nil
+}
+
+// Config is the prepared run's configuration; nil before Prepare.
+func Config() *config.Config {
+	if suite == nil {
+		return nil
+	}
+	return suite.cfg
+}
+
+// Door is the prepared run's one output, redacting every configured secret; nil before Prepare.
+func Door() *out.Door {
+	if suite == nil {
+		return nil
+	}
+	return suite.out
+}
+
+// Shim is the testing.T a door outside go test gives Run: it records whether Ginkgo failed.
+type Shim struct{ failed bool }
+
+// Fail is what Ginkgo calls when the suite fails.
+func (s *Shim) Fail() { s.failed = true }
+
+// Failed reports whether Ginkgo failed the suite.
+func (s *Shim) Failed() bool { return s.failed }
+
+// WriteRefused writes the verdicts.json of a run refused its flags or configuration (outcome
+// usage, exit 2), so that every run leaves one: into reportsDir, or where ZS_REPORTS_DIR or the
+// default says when it is "". baseURL, if any, names the target. It returns the file's path.
+func WriteRefused(reportsDir, baseURL string) (string, error) {
+	if reportsDir == "" {
+		reportsDir = os.Getenv("ZS_REPORTS_DIR")
+	}
+	if strings.TrimSpace(reportsDir) == "" {
+		reportsDir = "reports"
+	}
+	if baseURL == "" {
+		baseURL = os.Getenv("ZS_BASE_URL")
+	}
+	mode, target := verdicts.ModePage, "the page's own examples"
+	if baseURL != "" {
+		mode, target = verdicts.ModeLive, baseURL
+	}
+	now := time.Now()
+	f := verdicts.New(verdicts.Run{Mode: mode, Target: target, Started: now, Finished: now, SuiteVersion: version.Current(),
+		Outcome: verdicts.OutcomeUsage, ExitCode: verdicts.OutcomeUsage.ExitCode()}, nil)
+	data, err := f.Marshal()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(config.ResolvePath(reportsDir), VerdictsFile)
+	return path, out.Std(environmentSecrets()).WriteFile(path, data)
+}
