@@ -11,7 +11,7 @@
 // Run tests a live URL; RunHandler serves an http.Handler on loopback and runs the same. The
 // suite is configured only from the Target's fields, never from the process environment, so a
 // ZS_* variable left in a developer's shell cannot change what a test checks. The conformance
-// reports (conformance.md, conformance.html, report.json) land in t.TempDir(), or in
+// reports (conformance.md, conformance.html, verdicts.json) land in t.TempDir(), or in
 // Target.ReportsDir when it is set.
 //
 // # One suite per test binary
@@ -24,26 +24,22 @@
 package conformance
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
-	"github.com/zonesmart/jwt-conformance/helpers/report"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
+	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 	"github.com/zonesmart/jwt-conformance/suites/auth"
 )
 
@@ -134,15 +130,20 @@ func Run(t *testing.T, target Target) {
 	if target.Labels != "" {
 		suiteConfig.LabelFilter = target.Labels
 	}
-	reportPath := filepath.Join(dir, "report.json")
-	reporterConfig.JSONReport = reportPath
+	if !reporterConfig.Verbose && !reporterConfig.VeryVerbose {
+		// The clause table says which specs skipped and why; a row of S says nothing.
+		reporterConfig.SilenceSkips = true
+	}
 	auth.Run(t, suiteConfig, reporterConfig)
 
-	summary, err := readSummary(reportPath)
-	if err != nil {
-		fatal("conformance: reading the run's verdicts: %v (the reports are in %s)", err, dir)
+	if p := auth.Problem(); p != "" {
+		t.Errorf("%s", red.String("conformance: the target could not be fully tested: "+p))
 	}
-	for _, f := range Findings(summary) {
+	file := auth.Verdicts()
+	if file == nil {
+		fatal("conformance: the run ended without verdicts (the reports are in %s)", dir)
+	}
+	for _, f := range Findings(file) {
 		switch f.Verdict {
 		case verdict.Fail:
 			t.Errorf("%s", red.String(f.String()))
@@ -151,9 +152,6 @@ func Run(t *testing.T, target Target) {
 		case verdict.Warn:
 			t.Logf("%s", red.String(f.String()))
 		}
-	}
-	for _, o := range summary.Other {
-		t.Errorf("%s", red.String("outside any clause: "+o))
 	}
 	t.Logf("conformance reports: %s", dir)
 }
@@ -180,7 +178,7 @@ func environment(target Target) (map[string]string, error) {
 		}
 	}
 	if len(problems) > 0 {
-		sort.Strings(problems)
+		slices.Sort(problems)
 		return nil, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	for k, v := range map[string]string{"ZS_BASE_URL": target.BaseURL, "ZS_EMAIL": target.Email,
@@ -192,30 +190,13 @@ func environment(target Target) (map[string]string, error) {
 	return env, nil
 }
 
-// readSummary reads the run's Ginkgo report back into per-clause verdicts.
-func readSummary(path string) (report.Summary, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return report.Summary{}, err
-	}
-	var reports []types.Report
-	if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
-		return report.Summary{}, fmt.Errorf("%s is not one Ginkgo report", path)
-	}
-	cat, err := clauses.Default()
-	if err != nil {
-		return report.Summary{}, err
-	}
-	return report.Summarize(reports[0], cat), nil
-}
-
 // Finding is one clause that did not pass, as a test reports it.
 type Finding struct {
 	ID       string
 	Severity clauses.Severity
 	Endpoint string
 	Verdict  verdict.Kind
-	// Reason is one line: what the server did, from the clause's leading spec.
+	// Reason is one line, redacted and bounded: what the server did (verdicts.json's reason).
 	Reason string
 }
 
@@ -224,33 +205,13 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s (%s, %s): %s: %s", f.ID, f.Severity, f.Endpoint, f.Verdict.Words(), f.Reason)
 }
 
-// Findings lists the clauses of a summary that failed, broke or warned, in catalogue order.
-func Findings(s report.Summary) []Finding {
+// Findings lists the clauses of a run that failed, broke or warned, in the file's order (by ID).
+func Findings(f *verdicts.File) []Finding {
 	var out []Finding
-	for _, c := range s.Clauses {
-		if !slices.Contains([]verdict.Kind{verdict.Fail, verdict.Broken, verdict.Warn}, c.Verdict) {
-			continue
+	for _, c := range f.Clauses {
+		if slices.Contains([]verdict.Kind{verdict.Fail, verdict.Broken, verdict.Warn}, c.Verdict) {
+			out = append(out, Finding{ID: c.ID, Severity: c.Severity, Endpoint: c.Endpoint, Verdict: c.Verdict, Reason: c.Reason})
 		}
-		f := Finding{ID: c.ID, Severity: c.Severity, Endpoint: c.Endpoint, Verdict: c.Verdict}
-		for _, sv := range c.Specs {
-			if sv.Verdict == c.Verdict {
-				f.Reason = reason(sv.Message)
-				break
-			}
-		}
-		out = append(out, f)
 	}
 	return out
-}
-
-// reason is a verdict message's finding in one line: the "found:" line of a failure, whose
-// first line only repeats the clause, else the first line.
-func reason(msg string) string {
-	lines := strings.Split(strings.TrimSpace(msg), "\n")
-	for _, l := range lines {
-		if r, ok := strings.CutPrefix(strings.TrimSpace(l), "found: "); ok {
-			return r
-		}
-	}
-	return strings.TrimSpace(lines[0])
 }

@@ -30,7 +30,7 @@ func TestRunPassesTheReferenceMock(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "reports")
 	conformance.Run(t, conformance.Target{BaseURL: srv.URL, Email: user.Email, Password: user.Password,
 		SigningKey: mockserver.DefaultSigningKey, ReportsDir: dir})
-	for _, name := range []string{"conformance.md", "conformance.html", "report.json"} {
+	for _, name := range []string{"conformance.md", "conformance.html", "verdicts.json"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Errorf("the run wrote no %s into Target.ReportsDir: %v", name, err)

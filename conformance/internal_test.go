@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/zonesmart/jwt-conformance/helpers/clauses"
-	"github.com/zonesmart/jwt-conformance/helpers/report"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
+	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 )
 
 func TestEnvironmentIsTheTargetsAlone(t *testing.T) {
@@ -44,21 +44,18 @@ func TestEnvironmentRefusesWhatItCannotUse(t *testing.T) {
 }
 
 func TestFindingsNameTheClauseAndItsFinding(t *testing.T) {
-	cl := func(id string, sev clauses.Severity, v verdict.Kind, msg string) report.ClauseVerdict {
-		return report.ClauseVerdict{Clause: clauses.Clause{ID: id, Severity: sev, Endpoint: "refresh"}, Verdict: v,
-			Specs: []report.SpecVerdict{{Verdict: v, Message: msg}}}
-	}
-	s := report.Summary{Clauses: []report.ClauseVerdict{
-		cl("REFRESH-OK", clauses.Must, verdict.Pass, ""),
-		cl("REFRESH-METHOD", clauses.Must, verdict.Fail, "[REFRESH-METHOD · MUST · Using the refresh token] GET …\n  found: 405 Method Not Allowed"),
-		cl("REFRESH-SOON", clauses.Should, verdict.Warn, "took 3s (a SHOULD: fails the run only with strict: true)"),
-		cl("REFRESH-SKIP", clauses.Must, verdict.Skip, "needs the signing key"),
-	}}
+	f := verdicts.New(verdicts.Run{}, []verdicts.Clause{
+		{ID: "REFRESH-OK", Severity: clauses.Must, Endpoint: "refresh", Verdict: verdict.Pass},
+		{ID: "REFRESH-METHOD", Severity: clauses.Must, Endpoint: "refresh", Verdict: verdict.Fail, Reason: "405 Method Not Allowed"},
+		{ID: "REFRESH-SOON", Severity: clauses.Should, Endpoint: "refresh", Verdict: verdict.Warn, Reason: "took 3s"},
+		{ID: "REFRESH-SKIP", Severity: clauses.Must, Endpoint: "refresh", Verdict: verdict.Skip, Reason: "needs the signing key"},
+		{ID: "REFRESH-AWAY", Severity: clauses.Must, Endpoint: "refresh", Verdict: verdict.Broken, Reason: "connection reset"},
+	})
 	var got []string
-	for _, f := range Findings(s) {
+	for _, f := range Findings(f) {
 		got = append(got, f.String())
 	}
-	want := []string{"REFRESH-METHOD (MUST, refresh): fail: 405 Method Not Allowed", "REFRESH-SOON (SHOULD, refresh): warn: took 3s (a SHOULD: fails the run only with strict: true)"}
+	want := []string{"REFRESH-AWAY (MUST, refresh): broken: connection reset", "REFRESH-METHOD (MUST, refresh): fail: 405 Method Not Allowed", "REFRESH-SOON (SHOULD, refresh): warn: took 3s"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("findings %q, want %q", got, want)
 	}
