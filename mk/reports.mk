@@ -4,7 +4,9 @@
 # make record writes into fixtures/recorded/$(RECORD_NAME)/, or RECORD_DIR if given.
 RECORD_NAME ?= live
 RECORD_DIR  ?= fixtures/recorded/$(RECORD_NAME)
-SCREENSHOT  ?= docs/conformance-report.png
+# The README's image, docs/conformance-report.png, is refreshed only when asked for:
+# make report-screenshot SCREENSHOT=docs/conformance-report.png
+SCREENSHOT  ?= $(REPORTS)/conformance-report.png
 CHROMIUM    ?= chromium
 
 .PHONY: lint record replica-report report-screenshot
@@ -24,7 +26,7 @@ replica-report: build replica-deps ## the suite against the replica (doc-literal
 	@mkdir -p $(REPORTS)
 	env -u ZS_FIXTURES -u ZS_RECORD_DIR -u ZS_CONFIG scripts/replica.sh run doc-literal -- ./$(SUITE_BIN) $(call suite-flags,$(REPORTS))
 
-report-screenshot: replica-report ## render reports/conformance.html with headless Debian chromium into docs/conformance-report.png
+report-screenshot: replica-report ## render reports/conformance.html with headless Debian chromium into SCREENSHOT (reports/conformance-report.png)
 	@command -v $(CHROMIUM) >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 	@mkdir -p $(dir $(SCREENSHOT))
 	@profile=$$(mktemp -d); \

@@ -140,7 +140,7 @@ func (c cli) main() int {
 		// First of all, before any line can carry them: the runner masks these from here on.
 		// The mask lines themselves must hold the values, so they go through a door that
 		// knows no secret.
-		plain := out.New(redact.New(), d.Stdout(), d.Stderr())
+		plain := out.Std(redact.New())
 		if err := ghaction.Mask(plain.Stdout(), c.secrets(o)...); err != nil {
 			d.Errorf("jwt-conformance: %v", err)
 		}
@@ -197,7 +197,7 @@ func (c cli) run(d *out.Door, o options) (int, string) {
 	d = auth.Door()
 	if o.githubActions {
 		// The flags may carry secrets the environment did not: mask them too.
-		plain := out.New(redact.New(), d.Stdout(), d.Stderr())
+		plain := out.Std(redact.New())
 		_ = ghaction.Mask(plain.Stdout(), cfg.Secrets()...)
 	}
 	if o.printConfig {

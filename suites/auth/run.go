@@ -515,15 +515,19 @@ func (r *run) summarize(rep Report) {
 				r.problem = "the run ended before every selected clause was judged (interrupted, or a set-up node failed)"
 			}
 		}
-		s.WriteText(r.out.Stdout())
 	}
 	vrun.ExitCode = vrun.Outcome.ExitCode()
 	r.verdicts = verdicts.New(vrun, cls)
 	changes := ""
 	if r.baseline != nil {
+		// What changed since the baseline opens the summary: it is what a reader after a
+		// deploy looks for first.
 		c := verdicts.Compare(r.baseline, r.verdicts)
-		r.out.Printf("%s", c.Text())
+		r.out.Printf("\n%s", c.Text())
 		changes = c.Markdown()
+	}
+	if !dryRun && r.problem == "" || vrun.Outcome == verdicts.OutcomeBroken {
+		s.WriteText(r.out.Stdout())
 	}
 	for _, sr := range rep.SpecReports {
 		for _, e := range sr.ReportEntries {
