@@ -373,25 +373,30 @@ type tokenView struct {
 	Times  []string
 }
 
-// tokenNames gives each distinct token of a failure its shell variable: the first access and
-// refresh tokens the server issued (seen in an answer) are ACCESS and REFRESH; any other,
-// such as one the suite forged, is TOKEN_1, TOKEN_2, …
+// tokenNames gives each distinct token of a failure its shell variable. ACCESS and REFRESH
+// go to the first access and refresh tokens the server issued (seen in an answer) or, when the
+// failure shows no answer that issued one, to the first signed token of that type it sent; any
+// other token, unsigned or a second one of its type (one the suite altered or forged), is
+// TOKEN_1, TOKEN_2, …
 type tokenNames struct {
-	issued  map[string]bool
 	byToken map[string]string
 	taken   map[string]bool
 	others  int
 }
 
 func newTokenNames(exchanges []string) *tokenNames {
-	n := &tokenNames{issued: map[string]bool{}, byToken: map[string]string{}, taken: map[string]bool{}}
+	n := &tokenNames{byToken: map[string]string{}, taken: map[string]bool{}}
 	for _, ex := range exchanges {
 		answer := false
 		for _, l := range strings.Split(ex, "\n") {
 			answer = answer || strings.HasPrefix(l, answerBanner)
-			if answer {
-				for _, tok := range tokenPattern.FindAllString(l, -1) {
-					n.issued[tok] = true
+			if !answer {
+				continue
+			}
+			for _, tok := range tokenPattern.FindAllString(l, -1) {
+				if _, claims, ok := decodeToken(tok); ok {
+					tokenType, _ := claims["token_type"].(string)
+					n.name(tok, tokenType)
 				}
 			}
 		}
@@ -404,7 +409,7 @@ func (n *tokenNames) name(tok, tokenType string) string {
 		return v
 	}
 	v := strings.ToUpper(tokenType)
-	if !n.issued[tok] || (v != "ACCESS" && v != "REFRESH") || n.taken[v] {
+	if (v != "ACCESS" && v != "REFRESH") || n.taken[v] || strings.HasSuffix(tok, ".") {
 		n.others++
 		v = fmt.Sprintf("TOKEN_%d", n.others)
 	}
@@ -546,9 +551,12 @@ func (e evidence) curl(exchanges []string, names *tokenNames) string {
 	if len(toks) > 0 {
 		head += "# " + strings.Join(toks, " and ") + ": the tokens a log-in answers (the create request).\n"
 	}
+	if len(toks) > 0 && names.others > 0 {
+		head += "# A token the suite altered or forged is not a log-in's: compare the decoded claims above.\n"
+	}
 	for v := range used {
 		if strings.HasPrefix(v, "TOKEN") {
-			head += "# $TOKEN, $TOKEN_n: a token the suite sent, decoded in this report: rebuild it from its header and claims.\n"
+			head += "# $TOKEN, $TOKEN_n: a token the suite sent, decoded above: rebuild it from its header and claims.\n"
 			break
 		}
 	}

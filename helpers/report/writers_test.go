@@ -356,3 +356,23 @@ func TestClaimsAreMaskedWithoutTheRunsRedactor(t *testing.T) {
 		t.Errorf("masked claims %s, want %s", got, want)
 	}
 }
+
+// TestTokenVariablesFollowWhatTheServerIssued: with no log-in in the failure's exchanges, the
+// signed refresh token it sends is still $REFRESH; an unsigned token is the suite's own.
+func TestTokenVariablesFollowWhatTheServerIssued(t *testing.T) {
+	header := segment(map[string]any{"alg": "HS256", "typ": "JWT"})
+	refresh := header + "." + segment(map[string]any{"token_type": "refresh", "exp": 1}) + ".REDACTED"
+	unsigned := segment(map[string]any{"alg": "none"}) + "." + segment(map[string]any{"token_type": "access"}) + "."
+	transcript := "── request (refresh) GET http://t.example/auth/jwt/refresh/\nContent-Type: application/json\n{\"refresh\":\"" + refresh + "\"}\n── answer 405 Method Not Allowed (1ms)\n" +
+		"── request (me) GET http://t.example/users/me/\nAuthorization: JWT " + unsigned + "\n── answer 200 OK (1ms)\n"
+	var f failure
+	newEvidence(Run{}, func(s string) string { return s }).attach(&f, transcript)
+	if len(f.Tokens) != 2 || f.Tokens[0].Var != "REFRESH" || f.Tokens[1].Var != "TOKEN_1" {
+		t.Fatalf("tokens %+v, want $REFRESH then $TOKEN_1", f.Tokens)
+	}
+	for _, want := range []string{`--data-raw '{"refresh":'"\"$REFRESH\""'}'`, `-H 'Authorization: JWT '"$TOKEN_1"`} {
+		if !strings.Contains(f.Curl, want) {
+			t.Errorf("the reproduction lacks %s:\n%s", want, f.Curl)
+		}
+	}
+}
