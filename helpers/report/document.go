@@ -549,7 +549,7 @@ func (e evidence) curl(exchanges []string, names *tokenNames) string {
 		}
 	}
 	if len(toks) > 0 {
-		head += "# " + strings.Join(toks, " and ") + ": the tokens a log-in answers (the create request).\n"
+		head += "# " + strings.Join(toks, " and ") + ": from a log-in (the create request's answer).\n"
 	}
 	if len(toks) > 0 && names.others > 0 {
 		head += "# A token the suite altered or forged is not a log-in's: compare the decoded claims above.\n"
