@@ -25,3 +25,11 @@ cli-figures: ## the CLI's binary size, cold-install time (empty caches, module p
 		printf "cold install:  %.1f s (empty GOCACHE and GOMODCACHE, modules from the proxy, %d cores)\n", cold / 1000, procs; \
 		printf "warm install:  %.1f s (the caches filled, nothing changed)\n", warm / 1000; \
 		printf "warm run:      %d ms (the suite offline on the page'\''s examples, process start to exit)\n", run }'
+
+.PHONY: unit-api
+
+# make unit lists its packages by folder; the Go API's package joins it here.
+unit: unit-api
+
+unit-api: ## (part of make unit) the Go API's tests: conformance.Run against the reference mock, in-process
+	$(GO) test -count=1 ./conformance/...
