@@ -81,6 +81,7 @@ func (c cli) parallel(d *out.Door, o options, cfg *config.Config) (int, string) 
 		return verdicts.OutcomeBroken.ExitCode(), "the parallel run ended without its verdicts (" + err.Error() + ")"
 	}
 	parallelVerdicts = v
+	d.Printf("%s", auth.VerdictLine(cfg, v))
 	problem := ""
 	if v.Run.Outcome == verdicts.OutcomeCouldNotTest || v.Run.Outcome == verdicts.OutcomeBroken {
 		problem = firstReason(v)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,19 @@ func verdictOf(sr types.SpecReport) (Verdict, bool) {
 		var v Verdict
 		if err := json.Unmarshal([]byte(e.Value.AsJSON), &v); err == nil && v.Kind != "" {
 			return v, true
+		}
+		// An entry that reached Ginkgo as its String form ("warn: …"): a door that redacts a
+		// fmt.Stringer as text keeps no JSON, so the kind is read back from the form String
+		// writes, and only a known kind is taken.
+		str, ok := e.Value.GetRawValue().(string)
+		if !ok {
+			ok = json.Unmarshal([]byte(e.Value.AsJSON), &str) == nil
+		}
+		if ok {
+			kind, msg, _ := strings.Cut(str, ": ")
+			if k := verdict.Kind(kind); slices.Contains(verdict.Kinds, k) {
+				return Verdict{Kind: k, Message: msg}, true
+			}
 		}
 	}
 	return Verdict{}, false

@@ -87,3 +87,35 @@ func TestSummarizeTakesTheWorstVerdictPerClause(t *testing.T) {
 		t.Errorf("text summary lists a clause that was not run:\n%s", b.String())
 	}
 }
+
+// A verdict entry that reached Ginkgo as its String form (the door redacts a fmt.Stringer as
+// text) still decides its clause, in the running suite and read back as JSON; text that is
+// not a verdict's form decides nothing.
+func TestAVerdictEntryInItsStringFormStillDecides(t *testing.T) {
+	cat, err := clauses.Parse([]byte(`clauses:
+  - {id: A-WARN, severity: SHOULD, section: s, endpoint: me, statement: x}
+  - {id: B-WARN, severity: SHOULD, section: s, endpoint: me, statement: x}
+  - {id: C-TEXT, severity: SHOULD, section: s, endpoint: me, statement: x}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded := entry(EntryVerdict, "warn: read back")
+	data, _ := json.Marshal(decoded)
+	decoded = types.ReportEntry{}
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	r := types.Report{SpecReports: types.SpecReports{
+		spec("A-WARN", types.SpecStatePassed, "", entry(EntryVerdict, "warn: extra field")),
+		spec("B-WARN", types.SpecStatePassed, "", decoded),
+		spec("C-TEXT", types.SpecStatePassed, "", entry(EntryVerdict, "whatever: not a kind")),
+	}}
+	s := Summarize(r, cat)
+	want := map[string]verdict.Kind{"A-WARN": verdict.Warn, "B-WARN": verdict.Warn, "C-TEXT": verdict.Pass}
+	for _, c := range s.Clauses {
+		if c.Verdict != want[c.ID] {
+			t.Errorf("%s: %s, want %s", c.ID, c.Verdict, want[c.ID])
+		}
+	}
+}

@@ -120,7 +120,11 @@ func Run(t GinkgoTestingT, args ...any) bool {
 		}
 		args = []any{suiteConfig, reporterConfig}
 	}
-	return RunSpecs(t, SuiteName, args...)
+	passed := RunSpecs(t, SuiteName, args...)
+	if suiteConfig.ParallelTotal <= 1 && suite.verdicts != nil {
+		suite.out.Printf("%s", suite.verdictLine())
+	}
+	return passed
 }
 
 // Preflight proves a live target reachable (resolve, connect, TLS handshake; no HTTP request)
@@ -145,6 +149,7 @@ func Preflight() bool {
 	now := time.Now()
 	suiteConfig, _ := GinkgoConfiguration()
 	r.summarize(Report{StartTime: now, EndTime: now, SuiteConfig: suiteConfig})
+	r.out.Printf("%s", r.verdictLine())
 	return false
 }
 
@@ -428,7 +433,9 @@ func (r *run) afterSpec() {
 	}
 	// A spec that failed because no answer came (the connection was lost, the run budget was
 	// spent, the run was interrupted) says nothing of the target: its clause is broken.
-	if CurrentSpecReport().Failed() {
+	// A replay's unmatched request has no answer either, but that is the recording's
+	// disagreement with the suite, which the failure names: only a live run breaks.
+	if r.fixtures == nil && CurrentSpecReport().Failed() {
 		for _, ex := range r.sent {
 			if ex.Response == nil && ex.Err != "" {
 				r.out.Entry(report.EntryBroken, ex.Err, ReportEntryVisibilityNever)
@@ -565,7 +572,11 @@ func (r *run) summarize(rep Report) {
 		r.out.Fail("writing " + VerdictsFile + ": " + err.Error())
 	}
 	r.out.Printf("Conformance reports: %s", strings.Join(paths, ", "))
-	r.out.Printf("%s", r.verdictLine())
+	if rep.SuiteConfig.ParallelTotal > 1 {
+		// Alone, Run prints it after Ginkgo's own summary, as the run's last line; the door
+		// that started the processes does that under ginkgo -p.
+		r.out.Printf("%s", r.verdictLine())
+	}
 	if len(problems) > 0 && len(r.auditProblems) == 0 {
 		r.out.Fail("the clause catalogue and the specs disagree:\n  " + strings.Join(problems, "\n  "))
 	}
@@ -575,16 +586,20 @@ func (r *run) summarize(rep Report) {
 const VerdictsFile = "verdicts.json"
 
 // verdictLine is the run's last line: what was tested, beside the verdict and its exit status.
-func (r *run) verdictLine() string {
-	v := r.verdicts.Run
+func (r *run) verdictLine() string { return VerdictLine(r.cfg, r.verdicts) }
+
+// VerdictLine is the last line of a run of cfg that ended with f: what was tested, beside the
+// verdict and its exit status.
+func VerdictLine(cfg *config.Config, f *verdicts.File) string {
+	v := f.Run
 	what := map[verdicts.Outcome]string{
-		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(r.verdicts.Failed())) + " clause(s)",
+		verdicts.OutcomePass: "PASS: no clause failed", verdicts.OutcomeFail: "FAIL: the target failed " + fmt.Sprint(len(f.Failed())) + " clause(s)",
 		verdicts.OutcomeCouldNotTest: "COULD NOT TEST", verdicts.OutcomeBroken: "BROKEN: the environment failed; the target was not fully tested",
 	}[v.Outcome]
 	if v.Mode == verdicts.ModeDryRun {
 		what = "dry run: nothing was sent"
 	}
-	return fmt.Sprintf("conformance: %s — %s (exit %d)", r.cfg.Describe(), what, v.ExitCode)
+	return fmt.Sprintf("conformance: %s — %s (exit %d)", cfg.Describe(), what, v.ExitCode)
 }
 
 // target is what verdicts.json names as tested.
@@ -713,7 +728,7 @@ func (r *run) loginProblem(f *flow.Flow) string {
 func (r *run) couldNotTest(problem string) {
 	r.problem = r.redactor.String(problem)
 	r.out.Printf("%s", r.problem)
-	Skip(r.problem)
+	r.out.Skip(r.problem)
 }
 
 // announce prints the run's first lines: what is tested, and the settings that weaken it.
@@ -890,15 +905,6 @@ func Door() *out.Door {
 	}
 	return suite.out
 }
-
-// Shim is the testing.T a door outside go test gives Run: it records whether Ginkgo failed.
-type Shim struct{ failed bool }
-
-// Fail is what Ginkgo calls when the suite fails.
-func (s *Shim) Fail() { s.failed = true }
-
-// Failed reports whether Ginkgo failed the suite.
-func (s *Shim) Failed() bool { return s.failed }
 
 // WriteRefused writes the verdicts.json of a run refused its flags or configuration (outcome
 // usage, exit 2), so that every run leaves one: into reportsDir, or where ZS_REPORTS_DIR or the
