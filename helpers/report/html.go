@@ -24,5 +24,6 @@ func WriteHTML(w io.Writer, s Summary, run Run) error {
 	return page.Execute(w, struct {
 		document
 		Verdicts []verdict.Kind
-	}{d, Verdicts})
+		Coverage template.HTML
+	}{d, Verdicts, coverageHTML(s, run)})
 }

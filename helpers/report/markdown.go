@@ -89,6 +89,8 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 		b.WriteString("\n")
 	}
 
+	writeCoverageMarkdown(&b, s, run)
+
 	b.WriteString("\n## Clauses\n\n| ID | statement | severity | verdict | page section |\n|---|---|---|---|---|\n")
 	for _, c := range d.Clauses {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.ID, cell(c.Statement), c.Severity, verdictMark[c.Verdict], cell(c.Section))
