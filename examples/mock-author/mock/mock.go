@@ -49,23 +49,12 @@ func New(o Options) http.Handler {
 }
 
 func (s *server) create(w http.ResponseWriter, r *http.Request) {
-	var body struct{ Email, Password string }
-	if !decode(w, r, &body) {
-		return
-	}
-	missing := map[string][]string{}
-	if body.Email == "" {
-		missing["email"] = []string{"This field is required."}
-	}
-	if body.Password == "" {
-		missing["password"] = []string{"This field is required."}
-	}
-	if len(missing) > 0 {
-		reply(w, http.StatusBadRequest, missing)
+	body, ok := fields(w, r, "email", "password")
+	if !ok {
 		return
 	}
 	// One answer for a wrong password and an unknown email: nobody learns which accounts exist.
-	if body.Email != s.Email || body.Password != s.Password {
+	if body["email"] != s.Email || body["password"] != s.Password {
 		reply(w, http.StatusUnauthorized, map[string]string{"detail": "No active account found with the given credentials"})
 		return
 	}
@@ -94,15 +83,11 @@ func (s *server) me(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
-	var body struct{ Refresh string }
-	if !decode(w, r, &body) {
+	body, ok := fields(w, r, "refresh")
+	if !ok {
 		return
 	}
-	if body.Refresh == "" {
-		reply(w, http.StatusBadRequest, map[string][]string{"refresh": {"This field is required."}})
-		return
-	}
-	claims, err := s.parse(body.Refresh)
+	claims, err := s.parse(body["refresh"])
 	if err != nil || claims["token_type"] != "refresh" {
 		reply(w, http.StatusUnauthorized, map[string]string{"detail": "Token is invalid or expired"})
 		return
@@ -140,23 +125,52 @@ func (s *server) parse(token string) (jwt.MapClaims, error) {
 	return claims, nil
 }
 
-// decode reads a JSON object body into v, answering 4xx itself when it cannot.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+// fields reads a JSON object body and the named string fields of it, answering 4xx itself,
+// with an error naming each field that is missing, empty or not a string, when it cannot.
+func fields(w http.ResponseWriter, r *http.Request, names ...string) (map[string]string, bool) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		reply(w, http.StatusUnsupportedMediaType, map[string]string{"detail": "Send a JSON body (Content-Type: application/json)."})
-		return false
+		return nil, false
 	}
-	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(v)
+	var body any
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.UseNumber()
+	err := dec.Decode(&body)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		reply(w, http.StatusRequestEntityTooLarge, map[string]string{"detail": "The body is too large."})
-		return false
+		return nil, false
 	case err != nil:
 		reply(w, http.StatusBadRequest, map[string]string{"detail": "JSON parse error."})
-		return false
+		return nil, false
 	}
-	return true
+	object, isObject := body.(map[string]any)
+	if body != nil && !isObject {
+		reply(w, http.StatusBadRequest, map[string][]string{"non_field_errors": {"Invalid data. Expected a dictionary."}})
+		return nil, false
+	}
+	values, problems := map[string]string{}, map[string][]string{}
+	for _, name := range names {
+		switch v := object[name].(type) {
+		case string:
+			if v == "" {
+				problems[name] = []string{"This field may not be blank."}
+			}
+			values[name] = v
+		case json.Number: // as Django REST framework does, a number is taken as its text
+			values[name] = v.String()
+		case nil:
+			problems[name] = []string{"This field is required."}
+		default:
+			problems[name] = []string{"Not a valid string."}
+		}
+	}
+	if len(problems) > 0 {
+		reply(w, http.StatusBadRequest, problems)
+		return nil, false
+	}
+	return values, true
 }
 
 func reply(w http.ResponseWriter, status int, v any) {
