@@ -62,13 +62,13 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 		b.WriteString("\n")
 	}
 	if len(d.Broken) > 0 {
-		b.WriteString("\n## Broken: the environment, not the target\n\n")
+		section(&b, "Broken: the environment, not the target")
 		b.WriteString("The environment failed while these clauses were judged (the target went away, the run budget ran out, the run was interrupted). They say nothing of the target: run again.\n\n")
 		for _, f := range d.Broken {
 			writeFinding(&b, f)
 		}
 	}
-	b.WriteString("\n## Warnings\n\n")
+	section(&b, "Warnings")
 	if len(d.Warnings) == 0 {
 		b.WriteString("None: no SHOULD clause was broken.\n")
 	}
@@ -76,7 +76,8 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 		writeFinding(&b, f)
 	}
 
-	b.WriteString("\n## By endpoint\n\n| endpoint | clauses |")
+	section(&b, "By endpoint")
+	b.WriteString("| endpoint | clauses |")
 	for _, v := range Verdicts {
 		b.WriteString(" " + v.Words() + " |")
 	}
@@ -142,6 +143,14 @@ func writeFinding(b *strings.Builder, f failure) {
 		b.WriteString("\n</details>\n")
 	}
 	b.WriteString("\n")
+}
+
+// section starts a section with one blank line before its heading, whatever came before.
+func section(b *strings.Builder, title string) {
+	if !strings.HasSuffix(b.String(), "\n\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString("## " + title + "\n\n")
 }
 
 func writeNotes(b *strings.Builder, notes []note, none string) {
