@@ -40,7 +40,7 @@ build: ## compile the suite into bin/conformance.test (runs with env vars alone)
 # failed, 2 usage or configuration, 3 could not test). make reports any failing recipe as 2.
 CLI_BIN     := bin/jwt-conformance
 PROCS       ?= 4
-CLI_FLAGS    = --reports-dir '$(REPORTS)' $(if $(LABELS),--labels '$(LABELS)')
+CLI_FLAGS    = $(if $(ZS_REPORTS_DIR),,--reports-dir '$(REPORTS)') $(if $(LABELS),--labels '$(LABELS)')
 
 cli: ## compile the jwt-conformance CLI into bin/jwt-conformance
 	@mkdir -p bin

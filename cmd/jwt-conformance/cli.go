@@ -196,9 +196,15 @@ func (c cli) run(d *out.Door, o options) (int, string) {
 	cfg := auth.Config()
 	d = auth.Door()
 	if o.githubActions {
-		// The flags may carry secrets the environment did not: mask them too.
-		plain := out.Std(redact.New())
-		_ = ghaction.Mask(plain.Stdout(), cfg.Secrets()...)
+		// A configuration file may name secrets (${VAR}) the flags and the environment did
+		// not: mask those too, once.
+		var more []string
+		for _, v := range cfg.Secrets() {
+			if !slices.Contains(c.secrets(o), v) {
+				more = append(more, v)
+			}
+		}
+		_ = ghaction.Mask(out.Std(redact.New()).Stdout(), more...)
 	}
 	if o.printConfig {
 		d.Printf("%s", cfg.Describe())

@@ -99,12 +99,12 @@ type Summary struct {
 	Other    []string // failures outside any clause (set-up, audit)
 	// Specs counts the specs by verdict, as Ginkgo counts them: a clause may have several
 	// specs (a table's entries), so these add up to Ginkgo's totals and Counts to the clauses.
-	Specs map[verdict.Kind]int
+	Specs SpecCounts
 }
 
 // Summarize reads a Ginkgo report.
 func Summarize(r types.Report, cat *clauses.Catalogue) Summary {
-	s := Summary{Counts: map[verdict.Kind]int{}, Specs: map[verdict.Kind]int{}}
+	s := Summary{Counts: map[verdict.Kind]int{}, Specs: SpecCounts{}}
 	bySpec := map[string][]SpecVerdict{}
 	for _, sr := range r.SpecReports {
 		for _, e := range sr.ReportEntries {
@@ -206,6 +206,20 @@ func (s Summary) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Clauses: %s. Specs (Ginkgo's count; a clause is judged by all its specs): %s. HTTP requests sent: %d.\n",
 		counts(s.Counts), counts(s.Specs), s.Requests)
 }
+
+// SpecCounts counts specs by verdict.
+type SpecCounts map[verdict.Kind]int
+
+func (c SpecCounts) total() int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
+// Total is the number of specs counted.
+func (c SpecCounts) Total() int { return c.total() }
 
 func counts(by map[verdict.Kind]int) string {
 	var parts []string

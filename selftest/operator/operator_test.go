@@ -103,13 +103,16 @@ func TestNothingListeningIsOneLineAndCouldNotTest(t *testing.T) {
 // A stale password costs exactly one failed log-in, the flow's own, whatever the door and
 // whatever safety.wrong_credentials says; the run says which account and what to check.
 func TestAStalePasswordCostsOneFailedLogIn(t *testing.T) {
-	for _, d := range []door{cli, parallel} {
+	for _, d := range doors {
 		for _, wrong := range []string{"true", "false"} {
 			t.Run(fmt.Sprintf("%s/wrong_credentials=%s", d.name, wrong), func(t *testing.T) {
 				srv, url := serve(t)
 				res := run(t, d, live(url, "stale-password-0417", "ZS_WRONG_CREDENTIALS", wrong))
 				if got := srv.wrongLogIns(); got != 1 {
 					t.Errorf("%d log-ins with a wrong password on %s, want exactly 1", got, account.Email)
+				}
+				if n := srv.total(); n != 1 {
+					t.Errorf("%d requests reached the server; after the refused log-in nothing more may be sent", n)
 				}
 				if res.ExitCode != 3 {
 					t.Errorf("exit %d, want 3 (could not test)", res.ExitCode)
@@ -130,7 +133,7 @@ func TestAStalePasswordCostsOneFailedLogIn(t *testing.T) {
 // safety.wrong_password_attempts, serial and in parallel, and are none with
 // safety.wrong_credentials false.
 func TestWrongPasswordLogInsStayWithinTheBound(t *testing.T) {
-	for _, d := range []door{cli, parallel} {
+	for _, d := range doors {
 		for _, c := range []struct {
 			wrong, attempts string
 			max             int

@@ -9,15 +9,19 @@
 //			auth.WriteProblems(os.Stderr, err) // one line per problem
 //			os.Exit(2)
 //		}
-//		os.Exit(m.Run())
+//		m.Run()
+//		os.Exit(auth.Verdicts().Run.ExitCode) // 0 pass, 1 fail, 3 could not test or broken
 //	}
 //
 //	func TestAuth(t *testing.T) { auth.Run(t) }
 //
 // Prepare loads and validates everything a run depends on (configuration, catalogue, fixtures)
-// before Ginkgo starts, so a bad configuration runs no spec. Run builds the tree, audits it
-// against the catalogue before any request is sent, walks the documented flow once, judges
-// every clause on that shared evidence and writes the conformance reports.
+// before Ginkgo starts, so a bad configuration runs no spec; CheckLabelFilter refuses a filter
+// that selects nothing. Run says what the run tests, proves a live target reachable
+// (Preflight), builds the tree, audits it against the catalogue before any request is sent,
+// walks the documented flow once (a refused log-in ends the run there), judges every clause on
+// that shared evidence, and writes the conformance reports and verdicts.json. Verdicts is the
+// finished run's outcome, the same at every door.
 package auth
 
 import (
@@ -52,6 +56,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/replay"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
+	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 	"github.com/zonesmart/jwt-conformance/version"
 )
@@ -366,6 +371,21 @@ func (r *run) walk(ctx context.Context) *flow.Flow {
 			s.Stop()
 		}()
 	}
+	if r.fixtures == nil {
+		// A refused log-in ends the run (loginProblem): the flow's other requests must not be
+		// sent, so its context ends with that answer.
+		var stop context.CancelFunc
+		ctx, stop = context.WithCancel(ctx)
+		defer stop()
+		observe := r.client.Observe
+		r.client.Observe = func(ex *httpx.Exchange) {
+			observe(ex)
+			if ex.Step == flow.Create && ex.Status() >= 400 && ex.Status() < 500 {
+				stop()
+			}
+		}
+		defer func() { r.client.Observe = observe }()
+	}
 	return flow.Run(ctx, opts)
 }
 
@@ -505,6 +525,15 @@ func (r *run) summarize(rep Report) {
 			cls[i].Verdict, cls[i].Reason = verdicts.NotRun, "dry run: nothing was sent"
 		}
 		r.writePlan(rep)
+	case rep.SuiteConfig.LabelFilter != "" && len(rep.SpecReports) > 0 && s.Specs[verdict.NotRun] == s.Specs.Total():
+		// The filter selected no spec of the tree as Ginkgo built it (the doors check it
+		// against the catalogue first; this holds for a label only the tree knows).
+		vrun.Outcome = verdicts.OutcomeUsage
+		r.problem = fmt.Sprintf("label filter %q selects no spec; the labels are %s", rep.SuiteConfig.LabelFilter, strings.Join(treeLabels(rep), ", "))
+		r.out.Printf("%s", r.problem)
+		for i := range cls {
+			cls[i].Reason = "not run: " + r.problem
+		}
 	case r.problem != "":
 		vrun.Outcome = verdicts.OutcomeCouldNotTest
 		for i := range cls {
@@ -813,6 +842,12 @@ func (r *run) writePlan(rep Report) {
 			case negative.WrongPasswords(built) > 0 && c.FirstWrongPassword+negative.WrongPasswords(built)-1 > r.cfg.WrongPasswordAttempts:
 				note = "would skip: beyond safety.wrong_password_attempts"
 				continue
+			case slices.Contains(c.Labels(), negative.LabelLiveOnly) && r.cfg.Offline():
+				note = "would skip: needs a live target (ZS_BASE_URL)"
+				continue
+			case r.fixtures != nil && !r.recordsAll(built):
+				note = "would skip: the fixtures do not record its requests"
+				continue
 			}
 			reqs += len(built)
 			wp += negative.WrongPasswords(built)
@@ -932,4 +967,28 @@ func WriteRefused(reportsDir, baseURL string) (string, error) {
 	}
 	path := filepath.Join(config.ResolvePath(reportsDir), VerdictsFile)
 	return path, out.Std(environmentSecrets()).WriteFile(path, data)
+}
+
+// recordsAll reports whether the replayed fixtures record every request of a case.
+func (r *run) recordsAll(reqs []negative.Request) bool {
+	for _, q := range reqs {
+		if !r.fixtures.Has(q.Call.Step) {
+			return false
+		}
+	}
+	return true
+}
+
+// treeLabels are the labels of the tree's specs besides clause:<ID>, sorted.
+func treeLabels(rep Report) []string {
+	var known []string
+	for _, sr := range rep.SpecReports {
+		for _, l := range sr.Labels() {
+			if !strings.HasPrefix(l, clauses.LabelPrefix) && !slices.Contains(known, l) {
+				known = append(known, l)
+			}
+		}
+	}
+	slices.Sort(known)
+	return known
 }
