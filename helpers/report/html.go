@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
-	"strings"
 
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
 )
@@ -15,13 +14,11 @@ import (
 //go:embed report.html.tmpl
 var htmlTemplate string
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"lines": func(s string) int { return strings.Count(s, "\n") + 1 },
-}).Parse(htmlTemplate))
+var page = template.Must(template.New("report").Parse(htmlTemplate))
 
 // WriteHTML writes the conformance report as one self-contained HTML page: the same content as
-// the Markdown report, with a summary by endpoint at the top, verdict filters and collapsible
-// exchanges.
+// the Markdown report, in the same order (what needs attention first, each with its first
+// exchange open and the rest folded), with verdict filters on the clause table.
 func WriteHTML(w io.Writer, s Summary, run Run) error {
 	d := newDocument(s, run)
 	return page.Execute(w, struct {

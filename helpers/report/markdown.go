@@ -16,10 +16,16 @@ var verdictMark = map[verdict.Kind]string{
 	verdict.Waived: "📝 waived",
 	verdict.Skip:   "⏭️ skip",
 	verdict.NotRun: "➖ not run",
+	verdict.Broken: "🔧 broken",
 }
 
-// WriteMarkdown writes the conformance report as Markdown: the run, a summary by endpoint, a
-// table of every clause, waivers and warnings, skips, and each failure with its exchange.
+// headingMark leads the heading of a clause that needs attention.
+var headingMark = map[verdict.Kind]string{verdict.Fail: "❌", verdict.Broken: "🔧", verdict.Warn: "⚠️"}
+
+// WriteMarkdown writes the conformance report as Markdown. It opens with what needs
+// attention: each failure, each clause the environment broke and each warning, with its first
+// exchange expanded, the tokens in it decoded and a curl command that reproduces it. Then the
+// summary by endpoint, the full clause table, waivers, skips and the configuration.
 func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 	d := newDocument(s, run)
 	var b strings.Builder
@@ -41,7 +47,37 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 	fmt.Fprintf(&b, "| Suite | %s |\n", cell(d.Version))
 	fmt.Fprintf(&b, "| HTTP requests | %d |\n\n", d.Requests)
 
-	b.WriteString("## By endpoint\n\n| endpoint | clauses |")
+	b.WriteString("## Failures\n\n")
+	if len(d.Failures) == 0 && len(d.Other) == 0 {
+		b.WriteString("None: the target failed no clause.\n")
+	}
+	for _, f := range d.Failures {
+		writeFinding(&b, f)
+	}
+	if len(d.Other) > 0 {
+		b.WriteString("### Outside any clause\n\n")
+		for _, o := range d.Other {
+			fmt.Fprintf(&b, "- %s\n", cell(o))
+		}
+		b.WriteString("\n")
+	}
+	if len(d.Broken) > 0 {
+		section(&b, "Broken: the environment, not the target")
+		b.WriteString("The environment failed while these clauses were judged (the target went away, the run budget ran out, the run was interrupted). They say nothing of the target: run again.\n\n")
+		for _, f := range d.Broken {
+			writeFinding(&b, f)
+		}
+	}
+	section(&b, "Warnings")
+	if len(d.Warnings) == 0 {
+		b.WriteString("None: no SHOULD clause was broken.\n")
+	}
+	for _, f := range d.Warnings {
+		writeFinding(&b, f)
+	}
+
+	section(&b, "By endpoint")
+	b.WriteString("| endpoint | clauses |")
 	for _, v := range Verdicts {
 		b.WriteString(" " + v.Words() + " |")
 	}
@@ -61,32 +97,11 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.ID, cell(c.Statement), c.Severity, verdictMark[c.Verdict], cell(c.Section))
 	}
 
-	b.WriteString("\n## Waivers and warnings\n\n")
-	writeNotes(&b, d.Notes, "None: no clause was waived or only warned about.")
+	b.WriteString("\n## Waivers\n\n")
+	writeNotes(&b, d.Waivers, "None: no clause was waived.")
 
 	b.WriteString("\n## Skipped\n\n")
 	writeNotes(&b, d.Skipped, "None.")
-
-	b.WriteString("\n## Failures\n\n")
-	if len(d.Failures) == 0 && len(d.Other) == 0 {
-		b.WriteString("None.\n")
-	}
-	for _, f := range d.Failures {
-		fmt.Fprintf(&b, "### %s · %s · %s\n\n", f.ID, f.Severity, cell(f.Section))
-		fmt.Fprintf(&b, "%s\n\nSpec: %s\n\n", cell(f.Statement), cell(f.Spec))
-		b.WriteString(fence(f.Message, "text"))
-		if f.Exchange != "" {
-			b.WriteString("\nExchange (secrets masked):\n\n")
-			b.WriteString(fence(f.Exchange, "http"))
-		}
-		b.WriteString("\n")
-	}
-	if len(d.Other) > 0 {
-		b.WriteString("### Outside any clause\n\n")
-		for _, o := range d.Other {
-			fmt.Fprintf(&b, "- %s\n", cell(o))
-		}
-	}
 
 	b.WriteString("\n## Configuration\n\nSecrets are masked.\n\n| key | value | from |\n|---|---|---|\n")
 	for _, c := range d.Config {
@@ -94,6 +109,48 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeFinding writes a clause that needs attention: what it says and what was found, the
+// first exchange in full, the decoded tokens, the reproduction, then the other exchanges
+// folded.
+func writeFinding(b *strings.Builder, f failure) {
+	fmt.Fprintf(b, "### %s %s · %s · %s\n\n", headingMark[f.Verdict], f.ID, f.Severity, cell(f.Section))
+	fmt.Fprintf(b, "%s\n\nSpec: %s\n\n", cell(f.Statement), cell(f.Spec))
+	b.WriteString(fence(f.Message, "text"))
+	if first := f.First(); first != "" {
+		b.WriteString("\nExchange (secrets masked):\n\n")
+		b.WriteString(fence(first, "http"))
+	}
+	if len(f.Tokens) > 0 {
+		b.WriteString("\nTokens in the exchanges, decoded (signatures masked):\n\n")
+		for _, t := range f.Tokens {
+			fmt.Fprintf(b, "- `$%s` %s\n  - header %s\n  - claims %s\n", t.Var, code(t.Masked), code(t.Header), code(t.Claims))
+			for _, tm := range t.Times {
+				fmt.Fprintf(b, "  - %s\n", cell(tm))
+			}
+		}
+	}
+	if f.Curl != "" {
+		b.WriteString("\nReproduce (credentials and tokens are shell variables):\n\n")
+		b.WriteString(fence(f.Curl, "sh"))
+	}
+	if more := f.More(); len(more) > 0 {
+		fmt.Fprintf(b, "\n<details><summary>%d more exchange(s)</summary>\n\n", len(more))
+		for _, ex := range more {
+			b.WriteString(fence(ex, "http"))
+		}
+		b.WriteString("\n</details>\n")
+	}
+	b.WriteString("\n")
+}
+
+// section starts a section with one blank line before its heading, whatever came before.
+func section(b *strings.Builder, title string) {
+	if !strings.HasSuffix(b.String(), "\n\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString("## " + title + "\n\n")
 }
 
 func writeNotes(b *strings.Builder, notes []note, none string) {
