@@ -45,6 +45,11 @@ type Run struct {
 	// RedactClaims masks the claims of a decoded token that hold a secret or a token (the
 	// run's redactor's Claims); nil masks every claim that Redact changes or that holds a token.
 	RedactClaims func(map[string]any) map[string]any
+	// Notices are what the run says about itself before any verdict: settings that weaken what
+	// it proves (tls.insecure_skip_verify) and a server clock further from ours than clock.skew.
+	Notices []string
+	// Changes is what changed since a baseline run (--baseline), as plain text; "" without one.
+	Changes string
 }
 
 // Setting is one configuration key as the report shows it, secrets already masked.
@@ -79,6 +84,8 @@ type document struct {
 	Skipped  []note
 	Other    []string
 	Config   []Setting
+	Notices  []string
+	Changes  string
 }
 
 type count struct {
@@ -147,6 +154,8 @@ func newDocument(s Summary, run Run) document {
 		Version:  red(orDefault(run.Version, Version())),
 		Requests: s.Requests,
 		Other:    mapStrings(s.Other, red),
+		Notices:  mapStrings(run.Notices, red),
+		Changes:  red(run.Changes),
 	}
 	if !run.Started.IsZero() {
 		d.Started = run.Started.UTC().Format("2006-01-02 15:04:05 MST")

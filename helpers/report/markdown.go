@@ -30,6 +30,11 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 	d := newDocument(s, run)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", d.Title)
+	// With a baseline, what changed since it comes first: it is what a reader after a deploy
+	// looks for.
+	if d.Changes != "" {
+		b.WriteString("## Since the baseline\n\n" + fence(d.Changes, "text") + "\n")
+	}
 	fmt.Fprintf(&b, "**%s**\n\n", cell(d.Headline))
 
 	b.WriteString("| | |\n|---|---|\n")
@@ -46,6 +51,13 @@ func WriteMarkdown(w io.Writer, s Summary, run Run) error {
 	}
 	fmt.Fprintf(&b, "| Suite | %s |\n", cell(d.Version))
 	fmt.Fprintf(&b, "| HTTP requests | %d |\n\n", d.Requests)
+	if len(d.Notices) > 0 {
+		b.WriteString("## Notices\n\n")
+		for _, n := range d.Notices {
+			fmt.Fprintf(&b, "- %s\n", cell(n))
+		}
+		b.WriteString("\n")
+	}
 
 	b.WriteString("## Failures\n\n")
 	if len(d.Failures) == 0 && len(d.Other) == 0 {

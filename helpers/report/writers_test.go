@@ -376,3 +376,36 @@ func TestTokenVariablesFollowWhatTheServerIssued(t *testing.T) {
 		}
 	}
 }
+
+// A baseline's changes open both reports, and the run's notices (a weakened setting, a server
+// clock that is off) stand before any verdict; both pass the redactor, and server text in them
+// stays inert in Markdown.
+func TestChangesAndNoticesOpenTheReports(t *testing.T) {
+	cat, _ := clauses.Parse([]byte("clauses:\n  - {id: A-ONE, severity: MUST, section: s, endpoint: create, statement: x}\n"))
+	s := Summarize(types.Report{SpecReports: types.SpecReports{spec("A-ONE", types.SpecStatePassed, "")}}, cat)
+	run := Run{Target: "t", Changes: "Since the baseline run: 1 new failure (A-ONE) ``` ![x](http://evil.example/x.png) " + password,
+		Notices: []string{"the server's clock is 5m02s ahead of ours [link](http://evil.example)"}, Redact: redact.New(password).String}
+	var md, page bytes.Buffer
+	if err := WriteMarkdown(&md, s, run); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, s, run); err != nil {
+		t.Fatal(err)
+	}
+	m := md.String()
+	changes, notices, verdicts := strings.Index(m, "## Since the baseline"), strings.Index(m, "## Notices"), strings.Index(m, "## Failures")
+	if changes < 0 || notices < 0 || changes > strings.Index(m, "**PASS") || notices > verdicts {
+		t.Errorf("the changes must open the Markdown report and the notices precede the verdicts:\n%s", m)
+	}
+	if !strings.Contains(m, "````text\n") || !strings.Contains(m, "`the server's clock is 5m02s ahead of ours [link](http://evil.example)`") {
+		t.Errorf("server text in the changes or notices is not inert:\n%s", m)
+	}
+	for name, out := range map[string]string{"markdown": m, "html": page.String()} {
+		if strings.Contains(out, password) {
+			t.Errorf("%s holds the password", name)
+		}
+		if !strings.Contains(out, "5m02s ahead") || !strings.Contains(out, "1 new failure (A-ONE)") {
+			t.Errorf("%s lacks the changes or the notice", name)
+		}
+	}
+}

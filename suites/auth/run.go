@@ -569,7 +569,7 @@ func (r *run) summarize(rep Report) {
 		// deploy looks for first.
 		c := verdicts.Compare(r.baseline, r.verdicts)
 		r.out.Printf("\n%s", c.Text())
-		changes = c.Markdown()
+		changes = c.Text()
 	}
 	if !dryRun && r.problem == "" || vrun.Outcome == verdicts.OutcomeBroken {
 		s.WriteText(r.out.Stdout())
@@ -586,18 +586,11 @@ func (r *run) summarize(rep Report) {
 	}
 	var paths []string
 	if !dryRun {
-		write := r.out.WriteFile
-		if changes != "" {
-			// What changed since the baseline opens the Markdown report, which the action puts
-			// into the job summary.
-			write = func(path string, data []byte) error {
-				if filepath.Base(path) == report.MarkdownFile {
-					data = append([]byte(changes+"\n"), data...)
-				}
-				return r.out.WriteFile(path, data)
-			}
-		}
-		paths, err = report.WriteFiles(r.cfg.ReportsDir, s, r.reportRun(rep), write)
+		// What changed since the baseline opens the reports: the action puts conformance.md into
+		// the job summary.
+		run := r.reportRun(rep)
+		run.Changes = changes
+		paths, err = report.WriteFiles(r.cfg.ReportsDir, s, run, r.out.WriteFile)
 		if err != nil {
 			r.out.Fail("writing the conformance reports: " + err.Error())
 		}
@@ -634,6 +627,15 @@ func (r *run) clockWarning(f *flow.Flow) string {
 		return ""
 	}
 	return timing.SkewWarning(off, r.cfg.Skew, r.cfg.MaxServerOffset)
+}
+
+// notices are the run's warnings about itself, for the reports as for the console.
+func (r *run) notices() []string {
+	n := r.cfg.Warnings()
+	if w := r.clockWarning(r.evidence); w != "" {
+		n = append(n, w)
+	}
+	return n
 }
 
 // VerdictsFile is the machine-readable result every run writes into the reports directory.
@@ -673,7 +675,7 @@ func (r *run) target() string {
 func (r *run) reportRun(rep Report) report.Run {
 	cfg := r.cfg
 	out := report.Run{Target: cfg.BaseURL, Started: rep.StartTime, Finished: rep.EndTime, Version: report.Version(),
-		Config: report.Settings(cfg), Redact: r.redactor.String, Endpoints: map[string]string{
+		Config: report.Settings(cfg), Redact: r.redactor.String, RedactClaims: r.redactor.Claims, Notices: r.notices(), Endpoints: map[string]string{
 			"create": cfg.Create.Method + " " + cfg.Create.Path, "me": cfg.Me.Method + " " + cfg.Me.Path,
 			"refresh": cfg.Refresh.Method + " " + cfg.Refresh.Path, "tokens": "every issued token"}}
 	if out.Finished.IsZero() {
