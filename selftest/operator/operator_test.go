@@ -299,26 +299,33 @@ func TestTheReportsAreWhereTheOutputSays(t *testing.T) {
 }
 
 // An environment failure in the middle of a run (connections dropped after the log-in) marks
-// the affected clauses broken, not failed, and the run could not test fully: exit 3.
+// the affected clauses broken, not failed, and the run could not test fully: exit 3. Dropped
+// after the flow, the specs' own requests break; dropped inside it, the flow's refusals break
+// the clauses judged on them too.
 func TestAnEnvironmentFailureMidRunIsBroken(t *testing.T) {
-	for _, d := range []door{cli, binary} {
-		t.Run(d.name, func(t *testing.T) {
-			srv, url := serve(t)
-			srv.cutAfter = 9 // the flow's requests answer; every request of a spec after them is dropped
-			res := run(t, d, live(url, account.Password, "ZS_HTTP_RETRIES", "0"))
-			if res.File == nil {
-				t.Fatalf("no verdicts.json\n%s", res.Output)
-			}
-			broken := res.File.IDs(verdicts.Broken)
-			if len(broken) == 0 {
-				t.Fatalf("no clause is broken; verdicts %v\n%s", res.File.Counts(), res.Output)
-			}
-			if failed := res.File.Failed(); len(failed) > 0 {
-				t.Errorf("clauses the environment broke are counted as failed: %v", failed)
-			}
-			if res.ExitCode != 3 || res.File.Run.Outcome != verdicts.OutcomeBroken {
-				t.Errorf("exit %d, outcome %s; want 3 and broken", res.ExitCode, res.File.Run.Outcome)
-			}
-		})
+	for _, c := range []struct {
+		name     string
+		cutAfter int
+	}{{"after the flow", flowRequests}, {"inside the flow's refusals", flowRequests - 6}} {
+		for _, d := range []door{cli, binary} {
+			t.Run(c.name+"/"+d.name, func(t *testing.T) {
+				srv, url := serve(t)
+				srv.cutAfter = c.cutAfter
+				res := run(t, d, live(url, account.Password, "ZS_HTTP_RETRIES", "0"))
+				if res.File == nil {
+					t.Fatalf("no verdicts.json\n%s", res.Output)
+				}
+				broken := res.File.IDs(verdicts.Broken)
+				if len(broken) == 0 {
+					t.Fatalf("no clause is broken; verdicts %v\n%s", res.File.Counts(), res.Output)
+				}
+				if failed := res.File.Failed(); len(failed) > 0 {
+					t.Errorf("clauses the environment broke are counted as failed: %v", failed)
+				}
+				if res.ExitCode != 3 || res.File.Run.Outcome != verdicts.OutcomeBroken {
+					t.Errorf("exit %d, outcome %s; want 3 and broken", res.ExitCode, res.File.Run.Outcome)
+				}
+			})
+		}
 	}
 }

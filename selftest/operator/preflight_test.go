@@ -75,7 +75,7 @@ func TestASilentSocketCouldNotTest(t *testing.T) {
 func TestAnInterruptMidRunIsBroken(t *testing.T) {
 	m, url := serve(t)
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if m.total() > 9 {
+		if m.total() > flowRequests {
 			time.Sleep(3 * time.Second) // the specs' own requests: time to be interrupted
 		}
 		m.ServeHTTP(w, r)
@@ -90,7 +90,7 @@ func TestAnInterruptMidRunIsBroken(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(time.Minute)
-	for m.total() <= 10 && time.Now().Before(deadline) {
+	for m.total() <= flowRequests+1 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if err := p.Signal(syscall.SIGINT); err != nil {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/mockserver"
 )
 
@@ -111,3 +112,7 @@ func closedPort(t *testing.T) string {
 func lines(s string) []string {
 	return strings.Split(strings.TrimRight(s, "\n"), "\n")
 }
+
+// flowRequests is how many requests the documented flow sends to the reference mock: every step
+// but the refresh fallback, which only a 405 calls for.
+var flowRequests = len(flow.Steps) - 1

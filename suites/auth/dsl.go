@@ -105,7 +105,40 @@ func (r *run) judge(id string, res checks.Result) {
 	}
 	r.out.Entry(report.EntryVerdict, v, ReportEntryVisibilityNever)
 	r.out.Entry(report.EntryExchange, r.transcript(res.Steps), ReportEntryVisibilityFailureOrVerbose)
+	if why := r.unanswered(res.Steps); why != "" {
+		r.noteBroken(why)
+	}
 	r.out.Fail(v.Message)
+}
+
+// unanswered is the error of the first of steps, the flow's or the spec's own, that got no
+// answer at all in a live run, or "".
+func (r *run) unanswered(steps []string) string {
+	if r.fixtures != nil {
+		return ""
+	}
+	for _, s := range steps {
+		exs := r.sent
+		if ex := r.evidence.Exchanges[s]; ex != nil {
+			exs = append([]*httpx.Exchange{ex}, exs...)
+		}
+		for _, ex := range exs {
+			if ex.Step == s && ex.Response == nil && ex.Err != "" {
+				return ex.Err
+			}
+		}
+	}
+	return ""
+}
+
+// noteBroken marks the running spec's failure as the environment's (no answer came: the
+// connection was lost, the run budget was spent, the run was interrupted): it says nothing of
+// the target, and its clause is reported broken.
+func (r *run) noteBroken(why string) {
+	if !r.brokenNoted {
+		r.brokenNoted = true
+		r.out.Entry(report.EntryBroken, why, ReportEntryVisibilityNever)
+	}
 }
 
 func (r *run) transcript(steps []string) string {

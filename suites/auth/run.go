@@ -247,6 +247,8 @@ type run struct {
 
 	// sent are the exchanges the running spec sent itself, for its failure transcript.
 	sent []*httpx.Exchange
+	// brokenNoted: the running spec's failure is already marked as the environment's.
+	brokenNoted bool
 	// requestsBefore is the request count when the running spec began.
 	requestsBefore int64
 }
@@ -428,7 +430,7 @@ var _ = BeforeEach(func() { suite.beforeSpec(CurrentSpecReport().Labels()) })
 var _ = AfterEach(func() { suite.afterSpec() })
 
 func (r *run) beforeSpec(labels []string) {
-	r.sent = nil
+	r.sent, r.brokenNoted = nil, false
 	// Counted from before any skip, so a skipped spec never re-counts its predecessor's requests.
 	r.requestsBefore = r.client.Requests()
 	// A recording learns the flow's tokens on every process, so it masks them wherever they go.
@@ -456,16 +458,17 @@ func (r *run) afterSpec() {
 	if n := r.client.Requests() - r.requestsBefore; n > 0 {
 		r.out.Entry(report.EntryRequests, fmt.Sprint(n), ReportEntryVisibilityNever)
 	}
-	// A spec that failed because no answer came (the connection was lost, the run budget was
-	// spent, the run was interrupted) says nothing of the target: its clause is broken.
-	// A replay's unmatched request has no answer either, but that is the recording's
-	// disagreement with the suite, which the failure names: only a live run breaks.
-	if r.fixtures == nil && CurrentSpecReport().Failed() {
+	// A spec that failed outside its judgement (an interrupt, a Gomega assertion) after a request
+	// of its own got no answer is broken too. A replay's unmatched request has no answer either,
+	// but that is the recording's disagreement with the suite, which the failure names: only a
+	// live run breaks.
+	if CurrentSpecReport().Failed() {
+		var steps []string
 		for _, ex := range r.sent {
-			if ex.Response == nil && ex.Err != "" {
-				r.out.Entry(report.EntryBroken, ex.Err, ReportEntryVisibilityNever)
-				break
-			}
+			steps = append(steps, ex.Step)
+		}
+		if why := r.unanswered(steps); why != "" {
+			r.noteBroken(why)
 		}
 	}
 }
