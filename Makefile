@@ -81,7 +81,9 @@ selftest: ## tests of the suite itself, run as a user would (kill matrix, canari
 # temporary folder outside REPORTS (so that make -j never has two runs write one file, and the
 # reports of your own runs stay as they were), then closes on the runs' spec counts: `conformance: N passed, N failed,
 # N skipped`. The runs ignore the shell's ZS_* settings.
-TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/jwt-conformance-test-reports
+# One folder per checkout (named by a checksum of its path), so two checkouts' make test never
+# share one.
+TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/jwt-conformance-test-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1)
 TEST_RUNS    := offline mock replica
 
 test: check lint unit fuzz $(addprefix test-,$(TEST_RUNS)) replica-smoke selftest ## everything CI runs: checks, unit tests, a bounded fuzz run, three suite runs, the replica's smoke check, the self-tests (the hostile-server leak test among them)
