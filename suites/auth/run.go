@@ -323,7 +323,7 @@ func (r *run) audit() {
 
 // walk runs the documented flow, live or replayed.
 func (r *run) walk(ctx context.Context) *flow.Flow {
-	opts := flow.Options{Client: r.client, Config: r.cfg, Email: r.cfg.Email, Password: r.cfg.Password, Target: r.cfg.BaseURL}
+	opts := flow.Options{Client: r.client, Config: r.cfg, Email: r.cfg.Email, Password: r.cfg.Password, Target: redact.URL(r.cfg.BaseURL)}
 	if set := r.fixtures; set != nil {
 		email, password, err := set.Credentials()
 		Expect(err).NotTo(HaveOccurred())

@@ -20,6 +20,7 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/config"
 	"github.com/zonesmart/jwt-conformance/helpers/flow"
 	"github.com/zonesmart/jwt-conformance/helpers/out"
+	"github.com/zonesmart/jwt-conformance/helpers/redact"
 	"github.com/zonesmart/jwt-conformance/helpers/report"
 	"github.com/zonesmart/jwt-conformance/helpers/timing"
 	"github.com/zonesmart/jwt-conformance/helpers/verdict"
@@ -200,7 +201,7 @@ func (r *run) target() string {
 	case r.fixtures != nil:
 		return "the page's own examples"
 	}
-	return r.cfg.BaseURL
+	return redact.URL(r.cfg.BaseURL)
 }
 
 // reportRun is what the conformance reports state beside the verdicts. The text that specs put
@@ -208,7 +209,7 @@ func (r *run) target() string {
 // every configured secret.
 func (r *run) reportRun(rep Report) report.Run {
 	cfg := r.cfg
-	out := report.Run{Target: cfg.BaseURL, Started: rep.StartTime, Finished: rep.EndTime, Version: report.Version(),
+	out := report.Run{Target: redact.URL(cfg.BaseURL), Started: rep.StartTime, Finished: rep.EndTime, Version: report.Version(),
 		Config: report.Settings(cfg), Redact: r.redactor.String, RedactClaims: r.redactor.Claims, Notices: r.notices(), Endpoints: map[string]string{
 			"create": cfg.Create.Method + " " + cfg.Create.Path, "me": cfg.Me.Method + " " + cfg.Me.Path,
 			"refresh": cfg.Refresh.Method + " " + cfg.Refresh.Path, "tokens": "every issued token"}}
