@@ -119,25 +119,6 @@ func For(id string) (Clause, bool) {
 	return Clause{}, false
 }
 
-// IDs lists the clauses judged on the flow, sorted.
-func IDs() []string {
-	ids := make([]string, 0, len(All))
-	for _, c := range All {
-		ids = append(ids, c.ID)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// Judge runs the check of the clause with the given ID; an ID without one fails, saying so.
-func Judge(id string, f *flow.Flow, e Env) Result {
-	c, ok := For(id)
-	if !ok {
-		return Result{Outcome: Fail, Message: fmt.Sprintf("no check is judged on the flow for clause %s", id)}
-	}
-	return c.Judge(f, e)
-}
-
 // Evaluate judges every clause of the flow.
 func Evaluate(f *flow.Flow, e Env) map[string]Result {
 	out := map[string]Result{}

@@ -214,9 +214,6 @@ func Start(ctx context.Context, dir string, env map[string]string, args ...strin
 // Signal sends sig to the running suite.
 func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
 
-// Output is what the suite has printed so far.
-func (p *Process) Output() string { return p.output.String() }
-
 // Wait waits for the suite to end and reads its report.
 func (p *Process) Wait() (*Result, error) {
 	cat, err := clauses.Default()

@@ -141,14 +141,6 @@ func Problem() string {
 	return suite.problem
 }
 
-// Tested is what the prepared run tests, as its first line says it (config.Config.Describe).
-func Tested() string {
-	if suite == nil {
-		return ""
-	}
-	return suite.cfg.Describe()
-}
-
 // WriteProblems prints a Prepare error the way the suite ends on one: a count, then one
 // indented line per problem.
 func WriteProblems(w io.Writer, err error) {
