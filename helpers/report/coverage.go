@@ -133,14 +133,14 @@ var coverageTemplate = template.Must(template.New("coverage").Parse(`<h2>Coverag
 <p class="muted">{{.Problem}}</p>
 {{- else}}
 <p class="muted">{{.Note}}</p>
-<table id="coverage">
+<div class="scroll"><table id="coverage">
 <thead><tr><th>Endpoint</th>{{range .Families}}<th title="{{.Meaning}}">{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Rows}}
 <tr><td class="nowrap">{{.Title}}</td>{{range .Cells}}<td class="nowrap" title="{{.Title}}">{{if .NotApplicable}}<span class="muted">n/a</span>{{else}}<span class="v {{.Class}}">{{.Label}}</span>{{end}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
-</table>
+</table></div>
 {{- end}}
 `))
 
