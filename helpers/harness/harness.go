@@ -24,12 +24,6 @@ import (
 	"github.com/zonesmart/jwt-conformance/helpers/verdicts"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
 // Root returns the module's root directory.
 func Root() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
@@ -44,56 +38,49 @@ func Root() (string, error) {
 }
 
 // Binary compiles the suite once per process and returns its path.
-func Binary() (string, error) {
-	buildOnce.Do(func() {
-		root, err := Root()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "zs-suite-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "conformance.test")
-		cmd := exec.Command("go", "test", "-c", "-o", binPath, "./suites/auth")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the suite: %v\n%s", err, out)
-		}
-	})
-	return binPath, buildErr
-}
+func Binary() (string, error) { return suiteBuild.path() }
 
 // CLI compiles the jwt-conformance command once per process and returns its path.
-func CLI() (string, error) {
-	cliOnce.Do(func() {
-		root, err := Root()
-		if err != nil {
-			cliErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "zs-cli-")
-		if err != nil {
-			cliErr = err
-			return
-		}
-		cliPath = filepath.Join(dir, "jwt-conformance")
-		cmd := exec.Command("go", "build", "-o", cliPath, "./cmd/jwt-conformance")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			cliErr = fmt.Errorf("building the CLI: %v\n%s", err, out)
-		}
-	})
-	return cliPath, cliErr
+func CLI() (string, error) { return cliBuild.path() }
+
+// build is a program the self-tests run as a user would, compiled once per process.
+type build struct {
+	what, name string
+	goCommand  []string // the go command that compiles it, before -o
+	pkg        string
+	once       sync.Once
+	bin        string
+	err        error
 }
 
 var (
-	cliOnce sync.Once
-	cliPath string
-	cliErr  error
+	suiteBuild = &build{what: "the suite", name: "conformance.test", goCommand: []string{"test", "-c"}, pkg: "./suites/auth"}
+	cliBuild   = &build{what: "the CLI", name: "jwt-conformance", goCommand: []string{"build"}, pkg: "./cmd/jwt-conformance"}
 )
+
+func (b *build) path() (string, error) {
+	b.once.Do(func() {
+		root, err := Root()
+		if err != nil {
+			b.err = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "zs-"+b.name+"-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		bin := filepath.Join(dir, b.name)
+		cmd := exec.Command("go", append(append([]string(nil), b.goCommand...), "-o", bin, b.pkg)...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("building %s: %v\n%s", b.what, err, out)
+			return
+		}
+		b.bin = bin
+	})
+	return b.bin, b.err
+}
 
 // Door is how a run is started: the doors whose exit codes the README promises.
 type Door string
