@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,54 +14,9 @@ import (
 	"time"
 
 	"github.com/zonesmart/jwt-conformance/helpers/config"
+	"github.com/zonesmart/jwt-conformance/helpers/rawhttp"
 	"github.com/zonesmart/jwt-conformance/helpers/redact"
 )
-
-// raw serves every connection with the bytes write sends after reading the request's head,
-// then closes it: answers net/http would never write.
-func raw(t *testing.T, write func(w *bufio.Writer)) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
-				w := bufio.NewWriter(c)
-				write(w)
-				_ = w.Flush()
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String()
-}
-
-// repeat writes n bytes of b, stopping at the first write error (the client hung up).
-func repeat(w *bufio.Writer, b byte, n int) {
-	chunk := []byte(strings.Repeat(string(b), 32<<10))
-	for n > 0 {
-		k := min(n, len(chunk))
-		if _, err := w.Write(chunk[:k]); err != nil {
-			return
-		}
-		n -= k
-	}
-}
 
 func TestResponseHeadersAreCapped(t *testing.T) {
 	for name, write := range map[string]func(w *bufio.Writer){
@@ -77,21 +31,21 @@ func TestResponseHeadersAreCapped(t *testing.T) {
 		},
 		"a never-ending header line": func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 OK\r\nX-Endless: ")
-			repeat(w, 'e', 64<<20)
+			rawhttp.Repeat(w, 'e', 64<<20)
 		},
 		"a huge status line": func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 ")
-			repeat(w, 'S', 9<<20)
+			rawhttp.Repeat(w, 'S', 9<<20)
 			w.WriteString("\r\n\r\n")
 		},
 		"a huge header value": func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 OK\r\nX-Big: ")
-			repeat(w, 'v', 9<<20)
+			rawhttp.Repeat(w, 'v', 9<<20)
 			w.WriteString("\r\nContent-Length: 0\r\n\r\n")
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(raw(t, write))
+			c := newClient(rawhttp.Serve(t, write))
 			start := time.Now()
 			ex := c.Do(ctx, Call{Step: "create", Method: "GET", Path: "/"})
 			if took := time.Since(start); took > time.Second {
@@ -131,7 +85,7 @@ func TestTransportErrorsAreBoundedAndRedacted(t *testing.T) {
 		"a token for a header":   {"HTTP/1.1 200 OK\r\n" + token + "\r\n\r\n", "malformed MIME header"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(raw(t, func(w *bufio.Writer) { w.WriteString(tc.answer) }))
+			c := newClient(rawhttp.Serve(t, func(w *bufio.Writer) { w.WriteString(tc.answer) }))
 			c.Retries = 0
 			c.Redactor = redact.New(password)
 			ex := c.Do(ctx, Call{Step: "create", Method: "GET", Path: "/"})

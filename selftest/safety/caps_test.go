@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zonesmart/jwt-conformance/helpers/harness"
+	"github.com/zonesmart/jwt-conformance/helpers/rawhttp"
 )
 
 // Bounds of a run against a target whose headers never end. Before response headers were
@@ -44,22 +44,22 @@ func TestResponseHeaderCaps(t *testing.T) {
 		}},
 		{"a never-ending header line", func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 OK\r\nX-Endless: ")
-			endless(w, 'e', 1<<30)
+			rawhttp.Repeat(w, 'e', 1<<30)
 		}},
 		{"a huge status line", func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 ")
-			endless(w, 'S', 9<<20)
+			rawhttp.Repeat(w, 'S', 9<<20)
 			w.WriteString("\r\nContent-Length: 2\r\n\r\n{}")
 		}},
 		{"a huge header value", func(w *bufio.Writer) {
 			w.WriteString("HTTP/1.1 200 OK\r\nX-Debug: ")
-			endless(w, 'v', 9<<20)
+			rawhttp.Repeat(w, 'v', 9<<20)
 			w.WriteString("\r\nContent-Length: 2\r\n\r\n{}")
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := target(rawServer(t, tc.write), victim)
+			env := target(rawhttp.Serve(t, tc.write), victim)
 			env["ZS_HTTP_TIMEOUT"] = hostileTimeout.String()
 			env["ZS_RUN_BUDGET"] = hostileBudget.String()
 			m := runMeasured(t, hostileBudget+4*hostileSlack, env)
@@ -174,48 +174,4 @@ func must(f *os.File, err error) io.Reader {
 		return strings.NewReader("")
 	}
 	return f
-}
-
-// rawServer answers every request with the bytes write sends, after reading the request's
-// head: answers net/http would never write. A client that hangs up ends the write.
-func rawServer(t *testing.T, write func(w *bufio.Writer)) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				w := bufio.NewWriterSize(c, 32<<10)
-				write(w)
-				_ = w.Flush()
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String()
-}
-
-// endless writes up to n bytes of b, and stops at the first failed write.
-func endless(w *bufio.Writer, b byte, n int) {
-	chunk := []byte(strings.Repeat(string(b), 32<<10))
-	for ; n > 0; n -= len(chunk) {
-		if _, err := w.Write(chunk); err != nil {
-			return
-		}
-	}
 }
